@@ -1,0 +1,69 @@
+// phone.cc — the C interface of phone.h over libphonenumber (C++).
+#include <cstring>
+#include <string>
+
+#include <phonenumbers/phonenumberutil.h>
+
+extern "C" {
+#include "core/phone.h"
+}
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+extern "C" hh_phone_result hh_phone_normalize(const char *input, const char *region,
+                                              bool mobile_only, char out[HH_PHONE_MAX])
+{
+    out[0] = 0;
+    if (!input) return HH_PHONE_EMPTY;
+    std::string s(input);
+    if (s.find_first_not_of(" \t") == std::string::npos) return HH_PHONE_EMPTY;
+    if (s.size() > 64) return HH_PHONE_UNPARSABLE;
+    // "0086…" is the international prefix seen from China.
+    size_t first = s.find_first_not_of(" \t");
+    if (s.compare(first, 4, "0086") == 0) s = "+86" + s.substr(first + 4);
+    const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
+    PhoneNumber pn;
+    if (util->Parse(s, region ? region : "CN", &pn) != PhoneNumberUtil::NO_PARSING_ERROR)
+        return HH_PHONE_UNPARSABLE;
+    if (!util->IsValidNumber(pn)) return HH_PHONE_INVALID;
+    if (mobile_only) {
+        PhoneNumberUtil::PhoneNumberType t = util->GetNumberType(pn);
+        if (t != PhoneNumberUtil::MOBILE && t != PhoneNumberUtil::FIXED_LINE_OR_MOBILE)
+            return HH_PHONE_NOT_MOBILE;
+    }
+    std::string e164;
+    util->Format(pn, PhoneNumberUtil::E164, &e164);
+    if (e164.size() >= HH_PHONE_MAX) return HH_PHONE_INVALID;
+    std::memcpy(out, e164.c_str(), e164.size() + 1);
+    return HH_PHONE_OK;
+}
+
+extern "C" void hh_phone_mask(const char *e164, char *out, size_t outlen)
+{
+    if (!outlen) return;
+    std::string s(e164 ? e164 : "");
+    std::string r;
+    if (s.rfind("+86", 0) == 0 && s.size() == 14) {
+        std::string n = s.substr(3);
+        r = n.substr(0, 3) + "****" + n.substr(7);
+    } else if (s.size() > 8) {
+        const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
+        PhoneNumber pn;
+        std::string cc, nat;
+        if (util->Parse(s, "ZZ", &pn) == PhoneNumberUtil::NO_PARSING_ERROR) {
+            cc = "+" + std::to_string(pn.country_code());
+            nat = s.substr(cc.size());
+        } else {
+            cc = s.substr(0, 3);
+            nat = s.substr(3);
+        }
+        size_t keep = nat.size() > 5 ? 4 : 1;
+        r = cc + " " + nat.substr(0, 1) + std::string(nat.size() - 1 - keep, '*') +
+            nat.substr(nat.size() - keep);
+    } else {
+        r = std::string(s.size(), '*');
+    }
+    std::strncpy(out, r.c_str(), outlen - 1);
+    out[outlen - 1] = 0;
+}

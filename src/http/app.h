@@ -1,0 +1,56 @@
+/*
+ * app.h — the running application: configuration, the store, loaded reference
+ * data, and the HTTP server. One per process.
+ */
+#ifndef HH_APP_H
+#define HH_APP_H
+
+#include "http/http.h"
+
+typedef struct hh_config {
+    const char *db_path;       /* HUOHUA_DB, --db; default ./huohua.db */
+    const char *listen;        /* HUOHUA_LISTEN, --listen; default 127.0.0.1 */
+    int port;                  /* HUOHUA_PORT, --port; default 8080; 0 = any free port */
+    const char *web_root;      /* HUOHUA_WEB, --web; default <source>/web */
+    int threads;               /* HUOHUA_THREADS, --threads; default number of CPUs */
+    int batch_max;             /* HUOHUA_BATCH_MAX, --batch-max; 1 = batching off */
+    size_t max_body;           /* HUOHUA_MAX_BODY, --max-body; default 1 MiB */
+    int max_connections;       /* --max-connections; default 4096 */
+    int idle_timeout_s;        /* --idle-timeout; default 60 */
+    const char *access_log;    /* --access-log FILE; default: off ("" ) , "-" stderr */
+    const char *server_log;    /* --log FILE; default stderr */
+    int64_t session_ttl_ms;    /* --session-hours; default 7 days */
+    const char *sms_provider;  /* HUOHUA_SMS_PROVIDER: log (default) */
+} hh_config;
+
+void hh_config_defaults(hh_config *c);
+
+struct hh_app {
+    hh_config cfg;
+    hh_store *store;
+    void *daemon;              /* struct MHD_Daemon * */
+    int bound_port;
+    json_t *divisions;         /* [{code, name, province}] of GB/T 2260 cities */
+};
+
+/* Start serving (returns once listening) and stop (drains pending writes). */
+hh_status hh_server_start(hh_app *app);
+void hh_server_stop(hh_app *app);
+
+/* ---- reference data: GB/T 2260 divisions (org/divisions.c) ---- */
+void hh_divisions_load(hh_app *app);
+/* The city of a 6-digit code: HH_OK with borrowed strings, or HH_E_NOT_FOUND. */
+hh_status hh_division_city(hh_app *app, const char *code, const char **city,
+                           const char **province);
+
+/* ---- metrics (http/metrics.c) ---- */
+void hh_metrics_init(void);
+void hh_metrics_observe(int route_index, int status, int64_t ns);
+char *hh_metrics_render(hh_app *app, size_t *len); /* malloc'd text */
+
+/* ---- background workers for CPU-heavy jobs (http/async.c) ---- */
+void hh_workers_start(int n);
+void hh_workers_stop(void);
+void hh_workers_submit(void (*fn)(void *), void *arg);
+
+#endif

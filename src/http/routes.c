@@ -1,0 +1,57 @@
+/*
+ * routes.c — every API route, with what it needs before its handler runs:
+ * the kind of principal (auth), the authorisation action, and the kind of
+ * object its {id} names. docs/openapi.json documents each of them; the API
+ * test suite fails when a route here is missing there.
+ */
+#include "auth/auth.h"
+#include "http/http.h"
+#include "member/member.h"
+#include "org/org.h"
+
+#define A HH_AUTH_ACCOUNT
+#define M HH_AUTH_MEMBER
+#define N HH_AUTH_NONE
+
+const hh_route hh_routes[] = {
+    /* sessions */
+    {HH_POST, "/api/auth/login", hh_h_login, N, 0, 0, true},
+    {HH_POST, "/api/auth/logout", hh_h_logout, A, HH_ACT_NONE, 0, true},
+    {HH_GET, "/api/auth/me", hh_h_me, A, HH_ACT_NONE, 0, false},
+    {HH_POST, "/api/auth/password", hh_h_password, A, HH_ACT_NONE, 0, false},
+
+    /* organisation */
+    {HH_GET, "/api/overview", hh_h_overview, A, HH_ACT_READ, 0, false},
+    {HH_GET, "/api/divisions", hh_h_divisions, A, HH_ACT_NONE, 0, false},
+    {HH_GET, "/api/brands", hh_h_brands_list, A, HH_ACT_READ, 0, false},
+    {HH_POST, "/api/brands", hh_h_brand_create, A, HH_ACT_BRAND_CREATE, 0, false},
+    {HH_GET, "/api/brands/{id}", hh_h_brand_get, A, HH_ACT_READ, HH_T_BRAND, false},
+    {HH_PATCH, "/api/brands/{id}", hh_h_brand_update, A, HH_ACT_BRAND_WRITE, HH_T_BRAND, false},
+    {HH_DELETE, "/api/brands/{id}", hh_h_brand_archive, A, HH_ACT_BRAND_CREATE, HH_T_BRAND, false},
+    {HH_GET, "/api/stores", hh_h_stores_list, A, HH_ACT_READ, 0, false},
+    {HH_POST, "/api/stores", hh_h_store_create, A, HH_ACT_STORE_WRITE, 0, false},
+    {HH_GET, "/api/stores/{id}", hh_h_store_get, A, HH_ACT_READ, HH_T_STORE, false},
+    {HH_PATCH, "/api/stores/{id}", hh_h_store_update, A, HH_ACT_STORE_WRITE, HH_T_STORE, false},
+    {HH_DELETE, "/api/stores/{id}", hh_h_store_archive, A, HH_ACT_STORE_WRITE, HH_T_STORE, false},
+    {HH_GET, "/api/staff", hh_h_staff_list, A, HH_ACT_READ, 0, false},
+    {HH_POST, "/api/staff", hh_h_staff_create, A, HH_ACT_STAFF_WRITE, 0, false},
+    {HH_GET, "/api/staff/{id}", hh_h_staff_get, A, HH_ACT_READ, HH_T_STAFF, false},
+    {HH_PATCH, "/api/staff/{id}", hh_h_staff_update, A, HH_ACT_STAFF_WRITE, HH_T_STAFF, false},
+    {HH_DELETE, "/api/staff/{id}", hh_h_staff_archive, A, HH_ACT_STAFF_WRITE, HH_T_STAFF, false},
+    {HH_GET, "/api/accounts", hh_h_accounts_list, A, HH_ACT_ACCOUNT_READ, 0, false},
+    {HH_POST, "/api/accounts", hh_h_account_create, A, HH_ACT_ACCOUNT_WRITE, 0, false},
+    {HH_GET, "/api/accounts/{id}", hh_h_account_get, A, HH_ACT_ACCOUNT_READ, HH_T_ACCOUNT, false},
+    {HH_PATCH, "/api/accounts/{id}", hh_h_account_update, A, HH_ACT_ACCOUNT_WRITE, HH_T_ACCOUNT, false},
+    {HH_DELETE, "/api/accounts/{id}", hh_h_account_disable, A, HH_ACT_ACCOUNT_WRITE, HH_T_ACCOUNT, false},
+    {HH_GET, "/api/audit", hh_h_audit_list, A, HH_ACT_AUDIT_READ, 0, false},
+    {HH_GET, "/api/sms/outbox", hh_h_sms_outbox, A, HH_ACT_ADMIN, 0, false},
+
+    /* member H5 */
+    {HH_GET, "/api/member/context", hh_h_member_context, N, 0, 0, false},
+    {HH_POST, "/api/member/otp", hh_h_member_otp, N, 0, 0, true},
+    {HH_POST, "/api/member/login", hh_h_member_login, N, 0, 0, true},
+    {HH_POST, "/api/member/logout", hh_h_member_logout, M, 0, 0, true},
+    {HH_GET, "/api/member/me", hh_h_member_me, M, 0, 0, false},
+};
+
+const size_t hh_routes_count = sizeof(hh_routes) / sizeof(hh_routes[0]);

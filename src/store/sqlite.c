@@ -1,0 +1,491 @@
+/*
+ * sqlite.c — the SQLite backend of hh_store_ops (see store.h for the model).
+ *
+ * Durability: WAL mode with synchronous=FULL, so COMMIT returns only after the
+ * WAL has been fsynced. The writer thread commits whole batches: one
+ * transaction, one fsync, a SAVEPOINT per command.
+ *
+ * Connections: one writer connection owned by the writer thread; one
+ * read-only connection per reading thread, created on first use and kept in a
+ * registry so close() can finalise them. Each connection caches prepared
+ * statements keyed by the SQL text's address (SQL is always a string literal).
+ *
+ * Caveats: a command's apply must not block (no network, no sleeping): every
+ * other command of the batch waits for it.
+ */
+#include "store/store.h"
+#include "core/log.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#define STMT_CACHE 512
+
+typedef struct sq_conn {
+    hh_db base;
+    sqlite3 *db;
+    struct {
+        const char *sql;
+        sqlite3_stmt *stmt;
+    } cache[STMT_CACHE];
+    struct sq_conn *next_reader;
+} sq_conn;
+
+typedef struct sq_store {
+    hh_store base;
+    char *path;
+    int batch_max;
+    bool readonly;
+    sq_conn *writer_conn;
+    pthread_t writer;
+    bool writer_started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    hh_cmd *head, *tail;
+    bool stopping;
+    pthread_key_t reader_key;
+    sq_conn *readers;
+    pthread_mutex_t stats_mu;
+    hh_store_stats stats;
+} sq_store;
+
+static const hh_db_ops sq_db_ops;
+
+/* ---- connections and statements ---- */
+
+static hh_status sq_status(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return HH_OK;
+    case SQLITE_CONSTRAINT:
+        return HH_E_CONFLICT;
+    case SQLITE_NOMEM:
+        return HH_E_NOMEM;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return HH_E_UNAVAILABLE;
+    default:
+        return HH_E_STORAGE;
+    }
+}
+
+static sq_conn *conn_open(sq_store *s, bool readonly)
+{
+    sqlite3 *db = NULL;
+    int flags = SQLITE_OPEN_NOMUTEX |
+                (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    int rc = sqlite3_open_v2(s->path, &db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        hh_error("store.open_failed", "{s:s, s:s}", "path", s->path, "error",
+                 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_extended_result_codes(db, 1);
+    sq_conn *c = hh_xcalloc(1, sizeof(*c));
+    c->base.ops = &sq_db_ops;
+    c->base.store = &s->base;
+    c->db = db;
+    if (readonly) {
+        sqlite3_exec(db, "PRAGMA query_only=ON", NULL, NULL, NULL);
+    } else {
+        sqlite3_exec(db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                     "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+                     NULL, NULL, NULL);
+    }
+    sqlite3_exec(db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456", NULL, NULL, NULL);
+    return c;
+}
+
+static void conn_close(sq_conn *c)
+{
+    if (!c) return;
+    for (size_t i = 0; i < STMT_CACHE; i++)
+        if (c->cache[i].stmt) sqlite3_finalize(c->cache[i].stmt);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+/* A prepared statement for sql, from the cache when possible. *cached tells the
+ * caller whether to reset (cached) or finalize (not cached) it. */
+static sqlite3_stmt *stmt_get(sq_conn *c, const char *sql, bool *cached)
+{
+    uintptr_t h = ((uintptr_t)sql >> 3) * 11400714819323198485ull;
+    size_t slot = (size_t)(h >> 55) % STMT_CACHE;
+    for (size_t probe = 0; probe < 8; probe++) {
+        size_t i = (slot + probe) % STMT_CACHE;
+        if (c->cache[i].sql == sql) {
+            *cached = true;
+            return c->cache[i].stmt;
+        }
+        if (!c->cache[i].sql) {
+            sqlite3_stmt *st = NULL;
+            if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+                SQLITE_OK)
+                return NULL;
+            c->cache[i].sql = sql;
+            c->cache[i].stmt = st;
+            *cached = true;
+            return st;
+        }
+    }
+    sqlite3_stmt *st = NULL;
+    *cached = false;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
+    return st;
+}
+
+static json_t *column_json(sqlite3_stmt *st, int i, const char *name, size_t nlen)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER: {
+        sqlite3_int64 v = sqlite3_column_int64(st, i);
+        if (nlen > 5 && !strcmp(name + nlen - 5, "_bool")) return json_boolean(v);
+        return json_integer(v);
+    }
+    case SQLITE_FLOAT:
+        return json_real(sqlite3_column_double(st, i));
+    case SQLITE_TEXT: {
+        const char *t = (const char *)sqlite3_column_text(st, i);
+        int len = sqlite3_column_bytes(st, i);
+        if (nlen > 5 && !strcmp(name + nlen - 5, "_json")) {
+            json_t *v = json_loadb(t, (size_t)len, JSON_DECODE_ANY, NULL);
+            return v ? v : json_null();
+        }
+        return json_stringn(t, (size_t)len);
+    }
+    case SQLITE_NULL:
+        if (nlen > 5 && !strcmp(name + nlen - 5, "_bool")) return json_false();
+        return json_null();
+    default:
+        return json_null(); /* blobs are never sent as JSON */
+    }
+}
+
+static hh_status sq_exec(hh_db *db, const char *sql, const hh_arg *args, size_t nargs,
+                         hh_result *res, int flags)
+{
+    sq_conn *c = (sq_conn *)db;
+    bool cached;
+    sqlite3_stmt *st = stmt_get(c, sql, &cached);
+    if (!st) {
+        hh_error("store.prepare_failed", "{s:s, s:s}", "sql", sql, "error", sqlite3_errmsg(c->db));
+        return HH_E_STORAGE;
+    }
+    for (size_t i = 0; i < nargs; i++) {
+        int idx = (int)i + 1;
+        switch (args[i].t) {
+        case 'i':
+            sqlite3_bind_int64(st, idx, args[i].i);
+            break;
+        case 'd':
+            sqlite3_bind_double(st, idx, args[i].d);
+            break;
+        case 's':
+            if (args[i].s)
+                sqlite3_bind_text(st, idx, args[i].s, -1, SQLITE_STATIC);
+            else
+                sqlite3_bind_null(st, idx);
+            break;
+        default:
+            sqlite3_bind_null(st, idx);
+        }
+    }
+    json_t *rows = (flags & HH_ROWS) ? json_array() : NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!rows) continue;
+        int n = sqlite3_column_count(st);
+        json_t *row = json_object();
+        for (int i = 0; i < n; i++) {
+            const char *name = sqlite3_column_name(st, i);
+            size_t nlen = strlen(name);
+            json_t *v = column_json(st, i, name, nlen);
+            if (nlen > 5 && (!strcmp(name + nlen - 5, "_json") || !strcmp(name + nlen - 5, "_bool"))) {
+                char key[128];
+                size_t kl = nlen - 5 < sizeof(key) - 1 ? nlen - 5 : sizeof(key) - 1;
+                memcpy(key, name, kl);
+                key[kl] = 0;
+                json_object_set_new(row, key, v);
+            } else {
+                json_object_set_new(row, name, v);
+            }
+        }
+        json_array_append_new(rows, row);
+    }
+    hh_status out = sq_status(rc);
+    if (out != HH_OK && out != HH_E_CONFLICT)
+        hh_error("store.exec_failed", "{s:s, s:s}", "sql", sql, "error", sqlite3_errmsg(c->db));
+    if (res) {
+        res->changes = sqlite3_changes64(c->db);
+        res->last_id = sqlite3_last_insert_rowid(c->db);
+        res->rows = rows;
+    } else {
+        json_decref(rows);
+    }
+    if (cached) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    } else {
+        sqlite3_finalize(st);
+    }
+    return out;
+}
+
+static const char *sq_errmsg(hh_db *db)
+{
+    return sqlite3_errmsg(((sq_conn *)db)->db);
+}
+
+static const hh_db_ops sq_db_ops = {.exec = sq_exec, .errmsg = sq_errmsg};
+
+/* ---- readers ---- */
+
+static hh_db *sq_reader(hh_store *base)
+{
+    sq_store *s = (sq_store *)base;
+    sq_conn *c = pthread_getspecific(s->reader_key);
+    if (c) return &c->base;
+    c = conn_open(s, true);
+    HH_CHECK(c != NULL);
+    pthread_setspecific(s->reader_key, c);
+    pthread_mutex_lock(&s->mu);
+    c->next_reader = s->readers;
+    s->readers = c;
+    pthread_mutex_unlock(&s->mu);
+    return &c->base;
+}
+
+/* ---- the writer ---- */
+
+static void sq_submit(hh_store *base, hh_cmd *cmd)
+{
+    sq_store *s = (sq_store *)base;
+    cmd->next = NULL;
+    cmd->st = HH_OK;
+    cmd->enqueued_ns = hh_mono_ns();
+    pthread_mutex_lock(&s->mu);
+    if (s->stopping || s->readonly) {
+        pthread_mutex_unlock(&s->mu);
+        cmd->st = HH_E_UNAVAILABLE;
+        cmd->done(cmd->ud, HH_E_UNAVAILABLE);
+        return;
+    }
+    if (s->tail)
+        s->tail->next = cmd;
+    else
+        s->head = cmd;
+    s->tail = cmd;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+static int bucket_of(double v, const double *bounds, int n)
+{
+    int i = 0;
+    while (i < n && v > bounds[i]) i++;
+    return i;
+}
+
+static hh_status run_batch(sq_store *s, hh_cmd *batch)
+{
+    hh_db *tx = &s->writer_conn->base;
+    hh_status st = hh_db_exec(tx, "BEGIN IMMEDIATE");
+    if (st != HH_OK) return st;
+    for (hh_cmd *c = batch; c; c = c->next) {
+        if (hh_db_exec(tx, "SAVEPOINT cmd") != HH_OK) {
+            c->st = HH_E_STORAGE;
+            continue;
+        }
+        c->st = c->apply(tx, c->ud);
+        if (c->st != HH_OK) hh_db_exec(tx, "ROLLBACK TO cmd");
+        hh_db_exec(tx, "RELEASE cmd");
+    }
+    st = hh_db_exec(tx, "COMMIT");
+    if (st != HH_OK) {
+        hh_db_exec(tx, "ROLLBACK");
+        return HH_E_STORAGE;
+    }
+    return HH_OK;
+}
+
+static void *writer_main(void *arg)
+{
+    sq_store *s = arg;
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        while (!s->head && !s->stopping) pthread_cond_wait(&s->cv, &s->mu);
+        if (!s->head && s->stopping) {
+            pthread_mutex_unlock(&s->mu);
+            break;
+        }
+        hh_cmd *batch = s->head, *last = batch;
+        int n = 1;
+        while (last->next && n < s->batch_max) {
+            last = last->next;
+            n++;
+        }
+        s->head = last->next;
+        if (!s->head) s->tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&s->mu);
+
+        int64_t t0 = hh_mono_ns();
+        hh_status st = run_batch(s, batch);
+        int64_t us = (hh_mono_ns() - t0) / 1000;
+
+        pthread_mutex_lock(&s->stats_mu);
+        s->stats.commits++;
+        s->stats.commands += (uint64_t)n;
+        if (st != HH_OK) s->stats.failed_commits++;
+        s->stats.batch_buckets[bucket_of(n, hh_store_batch_bounds, 11)]++;
+        s->stats.batch_sum += (uint64_t)n;
+        s->stats.commit_buckets[bucket_of((double)us, hh_store_commit_bounds_us, 11)]++;
+        s->stats.commit_us_sum += (uint64_t)us;
+        pthread_mutex_unlock(&s->stats_mu);
+        if (st != HH_OK) hh_error("store.commit_failed", "{s:i}", "commands", n);
+
+        for (hh_cmd *c = batch, *next; c; c = next) {
+            next = c->next; /* done() may free c */
+            hh_status cst = st != HH_OK ? st : c->st;
+            c->done(c->ud, cst);
+        }
+    }
+    return NULL;
+}
+
+static void sq_stats(hh_store *base, hh_store_stats *out)
+{
+    sq_store *s = (sq_store *)base;
+    pthread_mutex_lock(&s->stats_mu);
+    *out = s->stats;
+    pthread_mutex_unlock(&s->stats_mu);
+}
+
+/* ---- migrations ---- */
+
+static hh_status migrate(sq_store *s)
+{
+    sqlite3 *db = s->writer_conn->db;
+    sqlite3_stmt *st;
+    int version = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    for (size_t i = 0; i < hh_migrations_count; i++) {
+        const hh_migration *m = &hh_migrations[i];
+        if (m->version <= version) continue;
+        char *err = NULL;
+        char pragma[64];
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", m->version);
+        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &err) != SQLITE_OK ||
+            sqlite3_exec(db, m->sql, NULL, NULL, &err) != SQLITE_OK ||
+            sqlite3_exec(db, pragma, NULL, NULL, &err) != SQLITE_OK ||
+            sqlite3_exec(db, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
+            hh_error("store.migration_failed", "{s:i, s:s, s:s}", "version", m->version, "name",
+                     m->name, "error", err ? err : "?");
+            sqlite3_free(err);
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return HH_E_STORAGE;
+        }
+        hh_info("store.migrated", "{s:i, s:s}", "version", m->version, "name", m->name);
+    }
+    return HH_OK;
+}
+
+/* ---- backup ---- */
+
+static hh_status sq_backup(hh_store *base, const char *dest_path)
+{
+    sq_store *s = (sq_store *)base;
+    sq_conn *src = conn_open(s, true);
+    if (!src) return HH_E_STORAGE;
+    sqlite3 *dst = NULL;
+    hh_status out = HH_E_STORAGE;
+    if (sqlite3_open(dest_path, &dst) == SQLITE_OK) {
+        sqlite3_backup *b = sqlite3_backup_init(dst, "main", src->db, "main");
+        if (b) {
+            int rc;
+            /* small steps so a serving writer is never held up for long */
+            while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
+                   rc == SQLITE_LOCKED)
+                if (rc != SQLITE_OK) sqlite3_sleep(5);
+            sqlite3_backup_finish(b);
+            if (rc == SQLITE_DONE) out = HH_OK;
+        }
+        if (out != HH_OK) hh_error("store.backup_failed", "{s:s}", "error", sqlite3_errmsg(dst));
+    }
+    sqlite3_close(dst);
+    conn_close(src);
+    return out;
+}
+
+/* ---- open / close ---- */
+
+static void sq_close(hh_store *base)
+{
+    sq_store *s = (sq_store *)base;
+    pthread_mutex_lock(&s->mu);
+    s->stopping = true;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    if (s->writer_started) pthread_join(s->writer, NULL);
+    conn_close(s->writer_conn);
+    for (sq_conn *c = s->readers, *n; c; c = n) {
+        n = c->next_reader;
+        conn_close(c);
+    }
+    pthread_key_delete(s->reader_key);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->stats_mu);
+    free(s->path);
+    free(s);
+}
+
+static const hh_store_ops sq_ops = {
+    .name = "sqlite",
+    .reader = sq_reader,
+    .submit = sq_submit,
+    .backup = sq_backup,
+    .stats = sq_stats,
+    .close = sq_close,
+};
+
+hh_status hh_sqlite_open(hh_store **out, const hh_store_config *cfg)
+{
+    *out = NULL;
+    sq_store *s = hh_xcalloc(1, sizeof(*s));
+    s->base.ops = &sq_ops;
+    s->path = hh_xstrdup(cfg->path);
+    s->batch_max = cfg->batch_max > 0 ? cfg->batch_max : 1024;
+    s->readonly = cfg->readonly;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    pthread_mutex_init(&s->stats_mu, NULL);
+    pthread_key_create(&s->reader_key, NULL);
+    if (!s->readonly) {
+        s->writer_conn = conn_open(s, false);
+        if (!s->writer_conn || migrate(s) != HH_OK) {
+            sq_close(&s->base);
+            return HH_E_STORAGE;
+        }
+        if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
+            sq_close(&s->base);
+            return HH_E_STORAGE;
+        }
+        s->writer_started = true;
+    }
+    *out = &s->base;
+    return HH_OK;
+}

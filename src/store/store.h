@@ -1,0 +1,149 @@
+/*
+ * store.h — the storage interface every domain module talks to.
+ *
+ * A store is a struct of operations (hh_store_ops) with one implementation per
+ * backend (SQLite today: sqlite.c; PostgreSQL can implement the same table).
+ * Domain code never names a backend: it writes parameterised SQL with `?`
+ * placeholders in the common dialect of SQLite ≥ 3.35 and PostgreSQL
+ * (RETURNING, ON CONFLICT, no backend-only functions) and calls the helpers
+ * below.
+ *
+ * Reads run on per-thread read-only connections (hh_store_reader()).
+ * Writes run on ONE writer thread: a command (hh_cmd) is queued, the writer
+ * takes every queued command at once, opens one transaction, runs each command
+ * inside its own SAVEPOINT (a failing command is rolled back alone), commits
+ * with one fsync, and only then calls each command's `done`. So a caller who
+ * answers from `done` answers only after its write is durable.
+ *
+ * Row conventions of hh_db_query(): each row becomes a JSON object keyed by
+ * column name; a column whose name ends in "_json" holds JSON text and is
+ * parsed, the suffix dropped; one ending in "_bool" becomes true/false.
+ */
+#ifndef HH_STORE_H
+#define HH_STORE_H
+
+#include "core/hh.h"
+
+#include <jansson.h>
+
+typedef struct hh_store hh_store;
+typedef struct hh_db hh_db;
+
+/* A bound SQL parameter. Build with HH_I / HH_S / HH_D / HH_NULL. */
+typedef struct hh_arg {
+    char t; /* 'i' int64, 's' text (NULL → SQL NULL), 'd' double, 'n' NULL */
+    int64_t i;
+    double d;
+    const char *s;
+} hh_arg;
+#define HH_I(x) ((hh_arg){.t = 'i', .i = (int64_t)(x)})
+#define HH_S(x) ((hh_arg){.t = 's', .s = (x)})
+#define HH_D(x) ((hh_arg){.t = 'd', .d = (double)(x)})
+#define HH_NULL ((hh_arg){.t = 'n'})
+/* An int64 that is NULL when 0 (for optional foreign keys). */
+#define HH_ID(x) ((x) ? HH_I(x) : HH_NULL)
+/* HH_A(args...) expands to "pointer, count" for the helpers below. */
+#define HH_A(...) ((const hh_arg[]){{0}, __VA_ARGS__} + 1), \
+    (sizeof((const hh_arg[]){{0}, __VA_ARGS__}) / sizeof(hh_arg) - 1)
+
+typedef struct hh_result {
+    json_t *rows;      /* with HH_ROWS: array of row objects (new reference) */
+    int64_t changes;   /* rows changed by an INSERT/UPDATE/DELETE */
+    int64_t last_id;   /* rowid of the last INSERT */
+} hh_result;
+#define HH_ROWS 1
+
+typedef struct hh_db_ops {
+    /* Run one statement with parameters; fill res (may be NULL). A constraint
+     * violation is HH_E_CONFLICT, any other failure HH_E_STORAGE. */
+    hh_status (*exec)(hh_db *db, const char *sql, const hh_arg *args, size_t nargs,
+                      hh_result *res, int flags);
+    /* Text of the last error, for the log only. */
+    const char *(*errmsg)(hh_db *db);
+} hh_db_ops;
+
+struct hh_db {
+    const hh_db_ops *ops;
+    hh_store *store;
+};
+
+/* A write command. `apply` runs on the writer thread inside a savepoint;
+ * `done` runs after the batch is durable (or failed), on the writer thread:
+ * keep it short (resume a connection, signal a waiter). */
+typedef hh_status (*hh_apply_fn)(hh_db *tx, void *ud);
+typedef void (*hh_done_fn)(void *ud, hh_status st);
+typedef struct hh_cmd {
+    hh_apply_fn apply;
+    hh_done_fn done;
+    void *ud;
+    hh_status st;
+    int64_t enqueued_ns;
+    struct hh_cmd *next;
+} hh_cmd;
+
+typedef struct hh_store_config {
+    const char *path;      /* SQLite file */
+    int batch_max;         /* commands per transaction; 1 = batching off */
+    bool readonly;         /* no writer thread (tools that only read) */
+} hh_store_config;
+
+typedef struct hh_store_stats {
+    uint64_t commits, commands, failed_commits;
+    /* batch size histogram: <=1, 2, 4, 8 ... 1024, +Inf */
+    uint64_t batch_buckets[12];
+    uint64_t batch_sum;
+    /* commit (incl. fsync) time histogram in microseconds:
+     * 50,100,250,500,1000,2500,5000,10000,25000,50000,100000,+Inf */
+    uint64_t commit_buckets[12];
+    uint64_t commit_us_sum;
+} hh_store_stats;
+extern const double hh_store_batch_bounds[11];
+extern const double hh_store_commit_bounds_us[11];
+
+typedef struct hh_store_ops {
+    const char *name;
+    hh_db *(*reader)(hh_store *s);
+    void (*submit)(hh_store *s, hh_cmd *cmd);
+    hh_status (*backup)(hh_store *s, const char *dest_path);
+    void (*stats)(hh_store *s, hh_store_stats *out);
+    void (*close)(hh_store *s);
+} hh_store_ops;
+
+struct hh_store {
+    const hh_store_ops *ops;
+};
+
+/* Open the store named by cfg (runs migrations unless readonly). */
+hh_status hh_store_open(hh_store **out, const hh_store_config *cfg);
+hh_status hh_sqlite_open(hh_store **out, const hh_store_config *cfg);
+void hh_store_close(hh_store *s);
+
+/* The calling thread's read-only connection (opened on first use). */
+static inline hh_db *hh_store_reader(hh_store *s) { return s->ops->reader(s); }
+/* Queue a write; cmd must stay valid until cmd->done has been called. */
+static inline void hh_store_submit(hh_store *s, hh_cmd *cmd) { s->ops->submit(s, cmd); }
+/* Queue a write and wait for it to be durable (CLI tools, tests; never on an
+ * HTTP thread). */
+hh_status hh_store_write_sync(hh_store *s, hh_apply_fn apply, void *ud);
+
+/* ---- statement helpers (generic over the backend) ---- */
+hh_status hh_db_run(hh_db *db, hh_result *res, const char *sql, const hh_arg *a, size_t n);
+/* All rows as a JSON array (new reference in *rows). */
+hh_status hh_db_query(hh_db *db, json_t **rows, const char *sql, const hh_arg *a, size_t n);
+/* The first row as an object (new reference), HH_E_NOT_FOUND when none. */
+hh_status hh_db_one(hh_db *db, json_t **row, const char *sql, const hh_arg *a, size_t n);
+/* The first column of the first row as an integer; HH_E_NOT_FOUND when none. */
+hh_status hh_db_int(hh_db *db, int64_t *out, const char *sql, const hh_arg *a, size_t n);
+/* Run a statement that takes no parameters (SAVEPOINT, PRAGMA, DDL). */
+hh_status hh_db_exec(hh_db *db, const char *sql);
+
+/* Schema migrations, applied in order by the backend at open. */
+typedef struct hh_migration {
+    int version;
+    const char *name;
+    const char *sql; /* one or more statements */
+} hh_migration;
+extern const hh_migration hh_migrations[];
+extern const size_t hh_migrations_count;
+
+#endif
