@@ -40,10 +40,17 @@ hh_status hh_authz_req(hh_req *r, hh_action act, const hh_scope *s);
 #define HH_SCOPE_ARGS(r)                                                          \
     HH_I((r)->who.enterprise_id), HH_S(hh_role_name((r)->who.role)), HH_I((r)->who.id), \
         HH_I((r)->who.store_id)
-#define HH_SCOPE_BRAND(b)                                                                     \
-    "(?2 = 'owner' OR (?2 = 'brand_manager' AND " b ".id IN (SELECT brand_id FROM "          \
-    "account_brands WHERE account_id = ?3)) OR (?2 = 'staff' AND " b ".id IN (SELECT "       \
+#define HH_SCOPE_BRAND_ID(col)                                                                \
+    "(?2 = 'owner' OR (?2 = 'brand_manager' AND " col " IN (SELECT brand_id FROM "           \
+    "account_brands WHERE account_id = ?3)) OR (?2 = 'staff' AND " col " IN (SELECT "        \
     "brand_id FROM store_brands WHERE store_id = ?4)))"
+#define HH_SCOPE_BRAND(b) HH_SCOPE_BRAND_ID(b ".id")
+/* brand-scoped objects that may belong to a store: staff see their store's */
+#define HH_SCOPE_BRAND_STORE(brand_col, store_col)                                            \
+    "(?2 = 'owner' OR (?2 = 'brand_manager' AND " brand_col " IN (SELECT brand_id FROM "     \
+    "account_brands WHERE account_id = ?3)) OR (?2 = 'staff' AND (" store_col " = ?4 OR ("  \
+    store_col " IS NULL AND " brand_col " IN (SELECT brand_id FROM store_brands WHERE "       \
+    "store_id = ?4)))))"
 #define HH_SCOPE_STORE_ID(sid)                                                                \
     "(?2 = 'owner' OR (?2 = 'brand_manager' AND EXISTS (SELECT 1 FROM store_brands sb_ JOIN " \
     "account_brands ab_ ON ab_.brand_id = sb_.brand_id WHERE sb_.store_id = " sid            \
@@ -78,6 +85,9 @@ hh_status hh_session_create(hh_db *tx, const char *kind, int64_t subject_id,
 const char *hh_session_cookie(hh_req *r, const char *name, const char *token, int64_t ttl_ms);
 /* The token the request carries for cookie `name` (bearer token first). */
 const char *hh_request_token(hh_req *r, const char *cookie_name);
+/* The member signed in on this request's member cookie, if any (0 otherwise);
+ * for public routes that behave differently for a known member. */
+int64_t hh_auth_peek_member(hh_req *r);
 
 /* Login throttling (in memory): a key is refused for `window` once it has
  * `limit` failures in it. */

@@ -9,6 +9,9 @@
  *                  its own account; writes nothing of the organisation
  *   member         nothing here (member routes check the member themselves)
  *
+ * Marketing objects (touchpoints, …) belong to one brand and maybe one store:
+ * brand managers write those of their brands; staff read their store's.
+ *
  * Another enterprise's object is "not found", never "forbidden", so ids of
  * other tenants leak nothing.
  */
@@ -86,6 +89,9 @@ hh_status hh_authz(const hh_principal *p, hh_action act, const hh_scope *s)
     case HH_ACT_ACCOUNT_WRITE:
         ok = bm && (targetless(s) || (s->account_role == HH_ROLE_STAFF && intersects(p, s)));
         break;
+    case HH_ACT_MARKETING_WRITE:
+        ok = bm && (targetless(s) || subset(p, s));
+        break;
     case HH_ACT_AUDIT_READ:
     case HH_ACT_ADMIN:
         break;
@@ -157,6 +163,17 @@ hh_status hh_scope_load(hh_db *db, hh_target t, int64_t id, hh_scope *out)
         if (out->store_id) st = brands_of_store(db, out->store_id, out);
         break;
     }
+    case HH_T_TOUCHPOINT:
+    case HH_T_TP_BATCH:
+        st = hh_db_one(db, &row,
+                       t == HH_T_TOUCHPOINT
+                           ? "SELECT enterprise_id, brand_id, store_id FROM touchpoints WHERE id = ?"
+                           : "SELECT enterprise_id, brand_id, NULL AS store_id FROM touchpoint_batches WHERE id = ?",
+                       HH_A(HH_I(id)));
+        if (st != HH_OK) return st;
+        out->brands[out->nbrands++] = json_integer_value(json_object_get(row, "brand_id"));
+        out->store_id = json_integer_value(json_object_get(row, "store_id"));
+        break;
     default:
         return HH_OK;
     }

@@ -168,6 +168,15 @@ static hh_status resolve_kind(hh_req *r, const char *kind, const char *cookie)
     return HH_OK;
 }
 
+int64_t hh_auth_peek_member(hh_req *r)
+{
+    hh_principal saved = r->who;
+    int64_t id = 0;
+    if (resolve_kind(r, "member", HH_MEMBER_COOKIE) == HH_OK) id = r->who.id;
+    r->who = saved;
+    return id;
+}
+
 hh_status hh_auth_resolve(hh_req *r)
 {
     hh_auth need = r->route->auth;

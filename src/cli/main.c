@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "auth/auth.h"
 #include "core/log.h"
+#include "touch/touch.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -49,7 +50,8 @@ static const char *serve_help =
     "  --access-log FILE      JSON-lines access log, - for stderr [HUOHUA_ACCESS_LOG] (off)\n"
     "  --log FILE             server log, - for stderr (-)\n"
     "  --session-hours N      session lifetime (168)\n"
-    "  --sms-provider NAME    SMS provider: log [HUOHUA_SMS_PROVIDER] (log)\n";
+    "  --sms-provider NAME    SMS provider: log [HUOHUA_SMS_PROVIDER] (log)\n"
+    "  --public-url URL       base URL printed in QR codes [HUOHUA_PUBLIC_URL] (http://LISTEN:PORT)\n";
 
 static const char *env_or(const char *name, const char *dflt)
 {
@@ -75,11 +77,12 @@ void hh_config_defaults(hh_config *c)
     c->server_log = "-";
     c->session_ttl_ms = 7LL * 24 * 3600 * 1000;
     c->sms_provider = env_or("HUOHUA_SMS_PROVIDER", "log");
+    c->public_url = env_or("HUOHUA_PUBLIC_URL", "");
 }
 
 enum {
     O_DB = 1000, O_LISTEN, O_PORT, O_WEB, O_THREADS, O_BATCH, O_BODY, O_CONNS, O_IDLE, O_ALOG,
-    O_LOG, O_SESSION, O_SMS, O_JSON, O_QUIET
+    O_LOG, O_SESSION, O_SMS, O_JSON, O_QUIET, O_PUBLIC
 };
 
 static const struct option common_opts[] = {
@@ -96,6 +99,7 @@ static const struct option common_opts[] = {
     {"log", required_argument, 0, O_LOG},
     {"session-hours", required_argument, 0, O_SESSION},
     {"sms-provider", required_argument, 0, O_SMS},
+    {"public-url", required_argument, 0, O_PUBLIC},
     {"json", no_argument, 0, O_JSON},
     {"quiet", no_argument, 0, O_QUIET},
     {"help", no_argument, 0, 'h'},
@@ -144,6 +148,7 @@ static void parse_opts(hh_config *c, flags *f, int argc, char **argv)
             }
             c->sms_provider = optarg;
             break;
+        case O_PUBLIC: c->public_url = optarg; break;
         case O_JSON: f->json = true; break;
         case O_QUIET: f->quiet = true; break;
         case 'h': f->help = true; break;
@@ -193,6 +198,10 @@ static int cmd_serve(hh_app *app)
     signal(SIGPIPE, SIG_IGN);
     if (open_store(app)) return 1;
     hh_divisions_load(app);
+    if (hh_code_key_load(app->store, app->code_key) != HH_OK) {
+        hh_store_close(app->store);
+        return 1;
+    }
     hh_workers_start(app->cfg.threads);
     if (hh_server_start(app) != HH_OK) {
         fprintf(stderr, "huohua: cannot listen on %s:%d\n", app->cfg.listen, app->cfg.port);
@@ -200,6 +209,13 @@ static int cmd_serve(hh_app *app)
         hh_store_close(app->store);
         return 1;
     }
+    if (app->cfg.public_url && *app->cfg.public_url)
+        snprintf(app->base_url, sizeof app->base_url, "%s", app->cfg.public_url);
+    else
+        snprintf(app->base_url, sizeof app->base_url, "http://%s:%d", app->cfg.listen, app->bound_port);
+    size_t bl = strlen(app->base_url);
+    if (bl && app->base_url[bl - 1] == '/') app->base_url[bl - 1] = 0;
+    hh_tp_batches_resume(app);
     printf("huohua listening on http://%s:%d/\n", app->cfg.listen, app->bound_port);
     printf("  admin console  http://%s:%d/admin/\n  staff app      http://%s:%d/staff/\n"
            "  member H5      http://%s:%d/m/\n",

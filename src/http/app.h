@@ -21,6 +21,8 @@ typedef struct hh_config {
     const char *server_log;    /* --log FILE; default stderr */
     int64_t session_ttl_ms;    /* --session-hours; default 7 days */
     const char *sms_provider;  /* HUOHUA_SMS_PROVIDER: log (default) */
+    const char *public_url;    /* HUOHUA_PUBLIC_URL, --public-url: base of QR links
+                                * (default http://LISTEN:PORT) */
 } hh_config;
 
 void hh_config_defaults(hh_config *c);
@@ -31,6 +33,8 @@ struct hh_app {
     void *daemon;              /* struct MHD_Daemon * */
     int bound_port;
     json_t *divisions;         /* [{code, name, province}] of GB/T 2260 cities */
+    unsigned char code_key[32];/* MAC key of short codes (touch/code.c) */
+    char base_url[256];        /* public_url, or http://listen:port */
 };
 
 /* Start serving (returns once listening) and stop (drains pending writes). */

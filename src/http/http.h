@@ -70,6 +70,7 @@ typedef enum {
     HH_ACT_ACCOUNT_WRITE,
     HH_ACT_AUDIT_READ,
     HH_ACT_ADMIN,      /* enterprise-wide administration (owner) */
+    HH_ACT_MARKETING_WRITE, /* brand-scoped marketing objects: touchpoints, … */
 } hh_action;
 
 /* The kind of object named by the route's {id} path parameter. The server
@@ -80,6 +81,8 @@ typedef enum {
     HH_T_STORE,
     HH_T_STAFF,
     HH_T_ACCOUNT,
+    HH_T_TOUCHPOINT,
+    HH_T_TP_BATCH,
 } hh_target;
 
 typedef hh_status (*hh_handler)(hh_req *r);
@@ -145,6 +148,9 @@ struct hh_req {
     } err;
     bool keep_changes;       /* keep a failing write's changes (e.g. attempt counters) */
     void *ud;                /* handler state carried into its write/async steps (arena) */
+    /* Called on the writer thread once the write is durable (not on replays):
+     * start background work that must not run before the commit. Keep it short. */
+    void (*after_commit)(hh_req *r);
 
     /* pending work */
     int state;
@@ -159,6 +165,8 @@ struct hh_req {
 /* ---- answering ---- */
 /* Answer with JSON (steals body). */
 void hh_reply(hh_req *r, int status, json_t *body);
+/* Answer with bytes of another type (takes ownership of malloc'd body). */
+void hh_reply_raw(hh_req *r, int status, const char *content_type, char *body, size_t len);
 /* Record an error for the answer and return st:  return hh_fail(r, ...). The
  * message exists in Chinese (default) and English (Accept-Language: en). */
 hh_status hh_fail(hh_req *r, hh_status st, const char *field, const char *zh, const char *en);

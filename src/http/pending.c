@@ -107,6 +107,8 @@ static void write_done(void *ud, hh_status st)
         /* the batch (or this command's savepoint) failed: nothing was stored */
         r->replayed = false;
         hh__render_error(r, st);
+    } else if (r->after_commit && !r->replayed && r->status < 300) {
+        r->after_commit(r);
     }
     hh__complete(r);
 }

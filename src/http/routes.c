@@ -8,6 +8,7 @@
 #include "http/http.h"
 #include "member/member.h"
 #include "org/org.h"
+#include "touch/touch.h"
 
 #define A HH_AUTH_ACCOUNT
 #define M HH_AUTH_MEMBER
@@ -45,6 +46,20 @@ const hh_route hh_routes[] = {
     {HH_DELETE, "/api/accounts/{id}", hh_h_account_disable, A, HH_ACT_ACCOUNT_WRITE, HH_T_ACCOUNT, false},
     {HH_GET, "/api/audit", hh_h_audit_list, A, HH_ACT_AUDIT_READ, 0, false},
     {HH_GET, "/api/sms/outbox", hh_h_sms_outbox, A, HH_ACT_ADMIN, 0, false},
+
+    /* touchpoints: signed QR codes and UTM links */
+    {HH_GET, "/api/touchpoints", hh_h_touchpoints_list, A, HH_ACT_READ, 0, false},
+    {HH_POST, "/api/touchpoints", hh_h_touchpoint_create, A, HH_ACT_MARKETING_WRITE, 0, false},
+    {HH_GET, "/api/touchpoints/{id}", hh_h_touchpoint_get, A, HH_ACT_READ, HH_T_TOUCHPOINT, false},
+    {HH_PATCH, "/api/touchpoints/{id}", hh_h_touchpoint_update, A, HH_ACT_MARKETING_WRITE, HH_T_TOUCHPOINT, false},
+    {HH_GET, "/api/touchpoints/{id}/qr.svg", hh_h_touchpoint_qr_svg, A, HH_ACT_READ, HH_T_TOUCHPOINT, false},
+    {HH_GET, "/api/touchpoints/{id}/qr.png", hh_h_touchpoint_qr_png, A, HH_ACT_READ, HH_T_TOUCHPOINT, false},
+    {HH_GET, "/api/touchpoint-batches", hh_h_tp_batches_list, A, HH_ACT_READ, 0, false},
+    {HH_POST, "/api/touchpoint-batches", hh_h_tp_batch_create, A, HH_ACT_MARKETING_WRITE, 0, false},
+    {HH_GET, "/api/touchpoint-batches/{id}", hh_h_tp_batch_get, A, HH_ACT_READ, HH_T_TP_BATCH, false},
+    {HH_GET, "/api/touchpoint-batches/{id}/sheet", hh_h_tp_batch_sheet, A, HH_ACT_READ, HH_T_TP_BATCH, false},
+    {HH_GET, "/s/{code}", hh_h_scan, N, 0, 0, false},
+    {HH_GET, "/api/member/touchpoint/{code}", hh_h_touchpoint_context, N, 0, 0, false},
 
     /* member H5 */
     {HH_GET, "/api/member/context", hh_h_member_context, N, 0, 0, false},

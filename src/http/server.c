@@ -94,6 +94,11 @@ void hh_reply(hh_req *r, int status, json_t *body)
     set_body(r, status, text, strlen(text), "application/json; charset=utf-8");
 }
 
+void hh_reply_raw(hh_req *r, int status, const char *content_type, char *body, size_t len)
+{
+    set_body(r, status, body, len, content_type);
+}
+
 hh_status hh_fail(hh_req *r, hh_status st, const char *field, const char *zh, const char *en)
 {
     r->err.st = st;
@@ -248,8 +253,8 @@ static hh_status dispatch_api(hh_req *r)
     r->route = rt;
     r->route_index = idx;
     if (idseg) {
-        r->path_id_raw = idseg;
-        if (!hh_parse_i64(idseg, &r->path_id) || r->path_id <= 0)
+        r->path_id_raw = idseg = hh_strdup(r->arena, idseg);
+        if (strstr(rt->pattern, "{id}") && (!hh_parse_i64(idseg, &r->path_id) || r->path_id <= 0))
             return hh_fail(r, HH_E_NOT_FOUND, "id", "找不到该记录", "No such record");
     }
     if (r->body_too_large)
@@ -299,7 +304,7 @@ static hh_status dispatch(hh_req *r)
         set_body(r, 200, text, hh_openapi_json_len, "application/json; charset=utf-8");
         return HH_OK;
     }
-    if (!strncmp(r->path, "/api/", 5)) return dispatch_api(r);
+    if (!strncmp(r->path, "/api/", 5) || !strncmp(r->path, "/s/", 3)) return dispatch_api(r);
     return hh_fail(r, HH_E_NOT_FOUND, NULL, "页面不存在", "Page not found");
 }
 

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/phone.h"
 #include "http/app.h"
+#include "touch/touch.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -196,6 +197,8 @@ static hh_status login_write(hh_db *tx, hh_req *r)
                        HH_A(HH_I(now), HH_I(member_id)));
     }
     if (st) return st;
+    /* the scans this device made before the person identified are theirs */
+    if ((st = hh_scans_link(tx, in->enterprise_id, hh_cookie(r, "hh_did"), member_id))) return st;
     int64_t expires;
     st = hh_session_create(tx, "member", member_id, in->enterprise_id, r->app->cfg.session_ttl_ms,
                            in->token, &expires);
