@@ -11,6 +11,9 @@
  *
  * Marketing objects (touchpoints, …) belong to one brand and maybe one store:
  * brand managers write those of their brands; staff read their store's.
+ * Members belong to the enterprise: brand managers read and edit them; staff
+ * read those owned by their store and do counter work (register, look up);
+ * merging, erasing and unmasked exports are the owner's (HH_ACT_ADMIN).
  *
  * Another enterprise's object is "not found", never "forbidden", so ids of
  * other tenants leak nothing.
@@ -44,7 +47,7 @@ static bool subset(const hh_principal *p, const hh_scope *s)
 
 static bool targetless(const hh_scope *s)
 {
-    return !s->store_id && !s->nbrands && !s->account_id;
+    return !s->object && !s->store_id && !s->nbrands && !s->account_id;
 }
 
 hh_status hh_authz(const hh_principal *p, hh_action act, const hh_scope *s)
@@ -91,6 +94,16 @@ hh_status hh_authz(const hh_principal *p, hh_action act, const hh_scope *s)
         break;
     case HH_ACT_MARKETING_WRITE:
         ok = bm && (targetless(s) || subset(p, s));
+        break;
+    case HH_ACT_MEMBER_READ:
+        /* members are enterprise-wide; staff see those their store owns */
+        ok = bm || (staff && (targetless(s) || (s->store_id && s->store_id == p->store_id)));
+        break;
+    case HH_ACT_MEMBER_WRITE:
+        ok = bm;
+        break;
+    case HH_ACT_COUNTER:
+        ok = staff || bm;
         break;
     case HH_ACT_AUDIT_READ:
     case HH_ACT_ADMIN:
@@ -163,6 +176,16 @@ hh_status hh_scope_load(hh_db *db, hh_target t, int64_t id, hh_scope *out)
         if (out->store_id) st = brands_of_store(db, out->store_id, out);
         break;
     }
+    case HH_T_MEMBER:
+        st = hh_db_one(db, &row, "SELECT enterprise_id, owner_store_id AS store_id FROM members WHERE id = ?",
+                       HH_A(HH_I(id)));
+        if (st != HH_OK) return st;
+        out->store_id = json_integer_value(json_object_get(row, "store_id"));
+        break;
+    case HH_T_TAG:
+        st = hh_db_one(db, &row, "SELECT enterprise_id FROM tags WHERE id = ?", HH_A(HH_I(id)));
+        if (st != HH_OK) return st;
+        break;
     case HH_T_TOUCHPOINT:
     case HH_T_TP_BATCH:
         st = hh_db_one(db, &row,
@@ -177,6 +200,7 @@ hh_status hh_scope_load(hh_db *db, hh_target t, int64_t id, hh_scope *out)
     default:
         return HH_OK;
     }
+    out->object = true;
     if (row) out->enterprise_id = json_integer_value(json_object_get(row, "enterprise_id"));
     json_decref(row);
     return st;

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "auth/auth.h"
 #include "core/log.h"
+#include "member/member.h"
 #include "touch/touch.h"
 
 #include <getopt.h>
@@ -239,6 +240,7 @@ static int cmd_serve(hh_app *app)
             cmd->done = housekeeping_done;
             cmd->ud = cmd;
             hh_store_submit(app->store, cmd);
+            hh_tags_recompute_all(app->store);
         }
     }
     hh_info("server.stopping", NULL);

@@ -71,6 +71,9 @@ typedef enum {
     HH_ACT_AUDIT_READ,
     HH_ACT_ADMIN,      /* enterprise-wide administration (owner) */
     HH_ACT_MARKETING_WRITE, /* brand-scoped marketing objects: touchpoints, … */
+    HH_ACT_MEMBER_READ,     /* member records (masked) */
+    HH_ACT_MEMBER_WRITE,    /* profile edits, identities, ownership, tags */
+    HH_ACT_COUNTER,         /* counter work: register members, look them up */
 } hh_action;
 
 /* The kind of object named by the route's {id} path parameter. The server
@@ -83,6 +86,8 @@ typedef enum {
     HH_T_ACCOUNT,
     HH_T_TOUCHPOINT,
     HH_T_TP_BATCH,
+    HH_T_MEMBER,
+    HH_T_TAG,
 } hh_target;
 
 typedef hh_status (*hh_handler)(hh_req *r);
@@ -100,6 +105,7 @@ typedef struct hh_route {
 /* Scope of an object, for authz. */
 typedef struct hh_scope {
     int64_t enterprise_id;
+    bool object;           /* names a particular object (set by hh_scope_load) */
     int64_t store_id;
     int64_t brands[HH_MAX_SCOPE_BRANDS];
     int nbrands;
@@ -141,6 +147,7 @@ struct hh_req {
     const char *content_type;
     const char *set_cookie;  /* arena */
     const char *location;    /* arena */
+    const char *content_disposition; /* static or arena */
     bool replayed;
     struct {
         hh_status st;

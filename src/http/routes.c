@@ -61,12 +61,44 @@ const hh_route hh_routes[] = {
     {HH_GET, "/s/{code}", hh_h_scan, N, 0, 0, false},
     {HH_GET, "/api/member/touchpoint/{code}", hh_h_touchpoint_context, N, 0, 0, false},
 
+    /* members in the admin console */
+    {HH_GET, "/api/members", hh_h_members_list, A, HH_ACT_MEMBER_READ, 0, false},
+    {HH_GET, "/api/members/export", hh_h_members_export, A, HH_ACT_MEMBER_READ, 0, false},
+    {HH_POST, "/api/members/transfer", hh_h_members_transfer, A, HH_ACT_MEMBER_WRITE, 0, false},
+    {HH_POST, "/api/members/merge", hh_h_members_merge, A, HH_ACT_ADMIN, 0, false},
+    {HH_GET, "/api/members/{id}", hh_h_member_get, A, HH_ACT_MEMBER_READ, HH_T_MEMBER, false},
+    {HH_PATCH, "/api/members/{id}", hh_h_member_admin_update, A, HH_ACT_MEMBER_WRITE, HH_T_MEMBER, false},
+    {HH_GET, "/api/members/{id}/timeline", hh_h_member_timeline, A, HH_ACT_MEMBER_READ, HH_T_MEMBER, false},
+    {HH_POST, "/api/members/{id}/identities", hh_h_member_identity_add, A, HH_ACT_MEMBER_WRITE, HH_T_MEMBER, false},
+    {HH_POST, "/api/members/{id}/owner", hh_h_member_owner, A, HH_ACT_MEMBER_WRITE, HH_T_MEMBER, false},
+    {HH_POST, "/api/members/{id}/erase", hh_h_member_erase, A, HH_ACT_ADMIN, HH_T_MEMBER, false},
+    {HH_DELETE, "/api/member-identities/{id}", hh_h_member_identity_delete, A, HH_ACT_MEMBER_WRITE, 0, false},
+    {HH_GET, "/api/tags", hh_h_tags_list, A, HH_ACT_MEMBER_READ, 0, false},
+    {HH_POST, "/api/tags", hh_h_tag_create, A, HH_ACT_MEMBER_WRITE, 0, false},
+    {HH_PATCH, "/api/tags/{id}", hh_h_tag_update, A, HH_ACT_MEMBER_WRITE, HH_T_TAG, false},
+    {HH_DELETE, "/api/tags/{id}", hh_h_tag_delete, A, HH_ACT_MEMBER_WRITE, HH_T_TAG, false},
+    {HH_POST, "/api/tags/{id}/members", hh_h_tag_apply, A, HH_ACT_MEMBER_WRITE, HH_T_TAG, false},
+    {HH_POST, "/api/tags/{id}/members/remove", hh_h_tag_apply, A, HH_ACT_MEMBER_WRITE, HH_T_TAG, false},
+
+    /* the counter (staff app) */
+    {HH_POST, "/api/counter/otp", hh_h_counter_otp, A, HH_ACT_COUNTER, 0, false},
+    {HH_POST, "/api/counter/register", hh_h_counter_register, A, HH_ACT_COUNTER, 0, false},
+    {HH_GET, "/api/counter/members", hh_h_counter_members, A, HH_ACT_COUNTER, 0, false},
+    {HH_GET, "/api/counter/lookup", hh_h_counter_lookup, A, HH_ACT_COUNTER, 0, false},
+
     /* member H5 */
     {HH_GET, "/api/member/context", hh_h_member_context, N, 0, 0, false},
     {HH_POST, "/api/member/otp", hh_h_member_otp, N, 0, 0, true},
     {HH_POST, "/api/member/login", hh_h_member_login, N, 0, 0, true},
     {HH_POST, "/api/member/logout", hh_h_member_logout, M, 0, 0, true},
     {HH_GET, "/api/member/me", hh_h_member_me, M, 0, 0, false},
+    {HH_PATCH, "/api/member/me", hh_h_member_update, M, 0, 0, false},
+    {HH_PUT, "/api/member/consents", hh_h_member_consents, M, 0, 0, false},
+    {HH_GET, "/api/member/addresses", hh_h_member_addresses, M, 0, 0, false},
+    {HH_POST, "/api/member/addresses", hh_h_member_address_create, M, 0, 0, false},
+    {HH_PATCH, "/api/member/addresses/{id}", hh_h_member_address_update, M, 0, 0, false},
+    {HH_DELETE, "/api/member/addresses/{id}", hh_h_member_address_delete, M, 0, 0, false},
+    {HH_GET, "/api/member/qr.svg", hh_h_member_qr, M, 0, 0, false},
 };
 
 const size_t hh_routes_count = sizeof(hh_routes) / sizeof(hh_routes[0]);

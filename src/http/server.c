@@ -318,6 +318,7 @@ static enum MHD_Result queue_answer(hh_req *r, struct MHD_Connection *c)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     if (r->set_cookie) MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
     if (r->location) MHD_add_response_header(resp, "Location", r->location);
+    if (r->content_disposition) MHD_add_response_header(resp, "Content-Disposition", r->content_disposition);
     if (r->replayed) MHD_add_response_header(resp, "Idempotent-Replayed", "true");
     if (r->status == 405) {
         char allow[64] = "";

@@ -8,12 +8,11 @@
  * though the request fails (keep_changes). All checks run inside the write,
  * where requests are serialised, so concurrent requests cannot beat the caps.
  */
-#include "member/member.h"
+#include "member/internal.h"
 #include "auth/auth.h"
 #include "core/log.h"
 #include "core/phone.h"
 #include "http/app.h"
-#include "touch/touch.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #define OTP_ATTEMPTS 5
 #define OTP_PHONE_HOURLY 5
 #define OTP_CLIENT_HOURLY 20
+#define OTP_COUNTER_HOURLY 300
 #define HOUR_MS (3600 * 1000)
 
 typedef struct {
@@ -63,39 +63,50 @@ static hh_status member_enterprise(hh_req *r, int64_t *out)
     return st;
 }
 
-static hh_status read_phone(hh_req *r, otp_in *in)
+hh_status hh__read_mobile(hh_req *r, const char *field, char out[HH_PHONE_MAX])
 {
     const char *raw;
-    hh_status st = hh_field_str(r, "phone", true, 32, &raw, NULL);
+    hh_status st = hh_field_str(r, field, true, 32, &raw, NULL);
     if (st) return st;
-    switch (hh_phone_normalize(raw, "CN", true, in->phone)) {
+    switch (hh_phone_normalize(raw, "CN", true, out)) {
     case HH_PHONE_OK:
         return HH_OK;
     case HH_PHONE_NOT_MOBILE:
-        return hh_fail(r, HH_E_INVALID, "phone", "请填写手机号码（座机、短号无法接收验证码）",
+        return hh_fail(r, HH_E_INVALID, field, "请填写手机号码（座机、短号无法接收验证码）",
                        "Please enter a mobile number (landlines and short codes cannot receive codes)");
     default:
-        return hh_fail(r, HH_E_INVALID, "phone", "手机号码无效，请检查后重试",
+        return hh_fail(r, HH_E_INVALID, field, "手机号码无效，请检查后重试",
                        "This phone number is not valid; please check it");
     }
 }
 
-static hh_status otp_write(hh_db *tx, hh_req *r)
+static hh_status read_phone(hh_req *r, otp_in *in)
 {
-    otp_in *in = r->ud;
+    return hh__read_mobile(r, "phone", in->phone);
+}
+
+/* Codes asked for by a promoter at a counter are capped per staff account
+ * (a busy counter registers many people from one phone); others per client
+ * address. */
+hh_status hh_otp_issue(hh_db *tx, hh_req *r, int64_t enterprise_id, const char *phone)
+{
     int64_t now = hh_now_ms(), last = 0, per_phone = 0, per_client = 0;
+    bool counter = r->who.role == HH_ROLE_STAFF || r->who.role == HH_ROLE_BRAND_MANAGER ||
+                   r->who.role == HH_ROLE_OWNER;
+    const char *client = counter ? hh_sprintf(r->arena, "account:%lld", (long long)r->who.id) : r->client_ip;
+    int client_cap = counter ? OTP_COUNTER_HOURLY : OTP_CLIENT_HOURLY;
     hh_status st;
     if ((st = hh_db_int(tx, &last,
                         "SELECT coalesce(max(created_at), 0) FROM otp_codes WHERE enterprise_id = ?"
                         " AND phone = ?",
-                        HH_A(HH_I(in->enterprise_id), HH_S(in->phone)))) ||
+                        HH_A(HH_I(enterprise_id), HH_S(phone)))) ||
         (st = hh_db_int(tx, &per_phone,
                         "SELECT count(*) FROM otp_codes WHERE enterprise_id = ? AND phone = ?"
                         " AND created_at > ?",
-                        HH_A(HH_I(in->enterprise_id), HH_S(in->phone), HH_I(now - HOUR_MS)))) ||
+                        HH_A(HH_I(enterprise_id), HH_S(phone), HH_I(now - HOUR_MS)))) ||
         (st = hh_db_int(tx, &per_client,
                         "SELECT count(*) FROM otp_codes WHERE client = ? AND created_at > ?",
-                        HH_A(HH_S(r->client_ip), HH_I(now - HOUR_MS)))))
+                        HH_A(HH_S(client), HH_I(now - HOUR_MS)))))
         return st;
     if (last && now - last < OTP_RESEND_MS) {
         int64_t wait = (OTP_RESEND_MS - (now - last) + 999) / 1000;
@@ -103,23 +114,29 @@ static hh_status otp_write(hh_db *tx, hh_req *r)
                        hh_sprintf(r->arena, "验证码已发送，请 %lld 秒后再获取", (long long)wait),
                        hh_sprintf(r->arena, "A code was just sent; ask again in %lld s", (long long)wait));
     }
-    if (per_phone >= OTP_PHONE_HOURLY || per_client >= OTP_CLIENT_HOURLY)
+    if (per_phone >= OTP_PHONE_HOURLY || per_client >= client_cap)
         return hh_fail(r, HH_E_THROTTLED, "phone", "获取验证码过于频繁，请一小时后再试",
                        "Too many codes requested; please try again in an hour");
     char code[8], hash[65];
     snprintf(code, sizeof code, "%06u", (unsigned)randombytes_uniform(1000000));
-    code_hash(in->phone, code, hash);
+    code_hash(phone, code, hash);
     st = hh_db_run(tx, NULL,
                    "INSERT INTO otp_codes (enterprise_id, phone, code_hash, created_at, expires_at,"
                    " client) VALUES (?, ?, ?, ?, ?, ?)",
-                   HH_A(HH_I(in->enterprise_id), HH_S(in->phone), HH_S(hash), HH_I(now),
-                        HH_I(now + OTP_TTL_MS), HH_S(r->client_ip)));
+                   HH_A(HH_I(enterprise_id), HH_S(phone), HH_S(hash), HH_I(now),
+                        HH_I(now + OTP_TTL_MS), HH_S(client)));
     if (st) return st;
     const char *text = hh_sprintf(r->arena, "【活化】您的验证码是 %s，5 分钟内有效。如非本人操作请忽略。", code);
-    if ((st = hh_sms_send(tx, r, in->enterprise_id, in->phone, "otp", text))) return st;
+    if ((st = hh_sms_send(tx, r, enterprise_id, phone, "otp", text))) return st;
     hh_reply(r, 200, json_pack("{s:b, s:i, s:I}", "sent", 1, "resend_after_ms", OTP_RESEND_MS,
                                "expires_at", (json_int_t)(now + OTP_TTL_MS)));
     return HH_OK;
+}
+
+static hh_status otp_write(hh_db *tx, hh_req *r)
+{
+    otp_in *in = r->ud;
+    return hh_otp_issue(tx, r, in->enterprise_id, in->phone);
 }
 
 hh_status hh_h_member_otp(hh_req *r)
@@ -134,30 +151,14 @@ hh_status hh_h_member_otp(hh_req *r)
     return hh_req_write(r, otp_write);
 }
 
-static hh_status member_json(hh_db *db, int64_t id, json_t **out)
+hh_status hh_otp_verify(hh_db *tx, hh_req *r, int64_t enterprise_id, const char *phone, const char *code)
 {
-    hh_status st = hh_db_one(db, out,
-                             "SELECT id, enterprise_id, phone, name, created_at, last_active_at"
-                             " FROM members WHERE id = ?",
-                             HH_A(HH_I(id)));
-    if (st) return st;
-    char masked[HH_PHONE_MAX + 8];
-    hh_phone_mask(json_string_value(json_object_get(*out, "phone")), masked, sizeof masked);
-    json_object_set_new(*out, "phone_masked", json_string(masked));
-    json_object_del(*out, "phone"); /* the H5 shows the masked form only */
-    return HH_OK;
-}
-
-static hh_status login_write(hh_db *tx, hh_req *r)
-{
-    otp_in *in = r->ud;
-    int64_t now = hh_now_ms();
     json_t *otp;
     hh_status st = hh_db_one(tx, &otp,
                              "SELECT id, code_hash, attempts FROM otp_codes WHERE enterprise_id = ?"
                              " AND phone = ? AND used_at IS NULL AND expires_at > ?"
                              " ORDER BY id DESC LIMIT 1",
-                             HH_A(HH_I(in->enterprise_id), HH_S(in->phone), HH_I(now)));
+                             HH_A(HH_I(enterprise_id), HH_S(phone), HH_I(hh_now_ms())));
     if (st == HH_E_NOT_FOUND)
         return hh_fail(r, HH_E_INVALID, "code", "验证码已失效，请重新获取",
                        "The code has expired; please request a new one");
@@ -168,7 +169,7 @@ static hh_status login_write(hh_db *tx, hh_req *r)
         return hh_fail(r, HH_E_THROTTLED, "code", "验证码错误次数过多，请重新获取",
                        "Too many wrong codes; please request a new one");
     char hash[65];
-    code_hash(in->phone, in->code, hash);
+    code_hash(phone, code, hash);
     const char *stored = json_string_value(json_object_get(otp, "code_hash"));
     if (!stored || strlen(stored) != 64 || sodium_memcmp(stored, hash, 64) != 0) {
         st = hh_db_run(tx, NULL, "UPDATE otp_codes SET attempts = attempts + 1 WHERE id = ?",
@@ -177,36 +178,27 @@ static hh_status login_write(hh_db *tx, hh_req *r)
         r->keep_changes = true;
         return hh_fail(r, HH_E_INVALID, "code", "验证码错误", "Wrong code");
     }
-    if ((st = hh_db_run(tx, NULL, "UPDATE otp_codes SET used_at = ? WHERE id = ?",
-                        HH_A(HH_I(now), HH_I(otp_id)))))
-        return st;
-    int64_t member_id = 0;
-    bool created = false;
-    st = hh_db_int(tx, &member_id, "SELECT id FROM members WHERE enterprise_id = ? AND phone = ?",
-                   HH_A(HH_I(in->enterprise_id), HH_S(in->phone)));
-    if (st == HH_E_NOT_FOUND) {
-        hh_result res;
-        st = hh_db_run(tx, &res,
-                       "INSERT INTO members (enterprise_id, phone, created_at, updated_at,"
-                       " last_active_at) VALUES (?, ?, ?, ?, ?)",
-                       HH_A(HH_I(in->enterprise_id), HH_S(in->phone), HH_I(now), HH_I(now), HH_I(now)));
-        member_id = res.last_id;
-        created = true;
-    } else if (st == HH_OK) {
-        st = hh_db_run(tx, NULL, "UPDATE members SET last_active_at = ? WHERE id = ?",
-                       HH_A(HH_I(now), HH_I(member_id)));
-    }
+    return hh_db_run(tx, NULL, "UPDATE otp_codes SET used_at = ? WHERE id = ?",
+                     HH_A(HH_I(hh_now_ms()), HH_I(otp_id)));
+}
+
+static hh_status login_write(hh_db *tx, hh_req *r)
+{
+    otp_in *in = r->ud;
+    hh_status st = hh_otp_verify(tx, r, in->enterprise_id, in->phone, in->code);
     if (st) return st;
-    /* the scans this device made before the person identified are theirs */
-    if ((st = hh_scans_link(tx, in->enterprise_id, hh_cookie(r, "hh_did"), member_id))) return st;
+    hh_identify id = {.enterprise_id = in->enterprise_id, .phone = in->phone, .via = "h5",
+                      .device_id = hh_cookie(r, "hh_did")};
+    if ((st = hh_member_identify(tx, &id))) return st;
     int64_t expires;
-    st = hh_session_create(tx, "member", member_id, in->enterprise_id, r->app->cfg.session_ttl_ms,
+    st = hh_session_create(tx, "member", id.member_id, in->enterprise_id, r->app->cfg.session_ttl_ms,
                            in->token, &expires);
     json_t *m;
-    if (st || (st = member_json(tx, member_id, &m))) return st;
+    if (st || (st = hh_member_self_json(tx, id.member_id, &m))) return st;
     r->set_cookie = hh_session_cookie(r, HH_MEMBER_COOKIE, in->token, r->app->cfg.session_ttl_ms);
-    hh_reply(r, 200, json_pack("{s:s, s:I, s:o, s:b}", "token", in->token, "expires_at",
-                               (json_int_t)expires, "member", m, "created", created));
+    hh_reply(r, 200, json_pack("{s:s, s:I, s:o, s:b, s:b}", "token", in->token, "expires_at",
+                               (json_int_t)expires, "member", m, "created", id.created, "reactivated",
+                               id.reactivated));
     return HH_OK;
 }
 
@@ -241,15 +233,6 @@ hh_status hh_h_member_logout(hh_req *r)
 {
     r->ud = (void *)hh_request_token(r, HH_MEMBER_COOKIE);
     return hh_req_write(r, logout_write);
-}
-
-hh_status hh_h_member_me(hh_req *r)
-{
-    json_t *m;
-    hh_status st = member_json(hh_store_reader(r->app->store), r->who.id, &m);
-    if (st) return st;
-    hh_reply(r, 200, json_pack("{s:o}", "member", m));
-    return HH_OK;
 }
 
 hh_status hh_h_member_context(hh_req *r)

@@ -117,7 +117,7 @@ static hh_status read_store(hh_req *r, store_in *in, bool create)
         !in->has_counter && !in->has_phone && !in->has_brands)
         return hh_fail(r, HH_E_INVALID, NULL, "没有要修改的字段", "Nothing to change");
     if (in->has_brands) {
-        hh_scope s = {.enterprise_id = r->who.enterprise_id, .nbrands = in->nbrands};
+        hh_scope s = {.enterprise_id = r->who.enterprise_id, .object = true, .nbrands = in->nbrands};
         memcpy(s.brands, in->brands, sizeof(int64_t) * (size_t)in->nbrands);
         st = hh_authz(&r->who, HH_ACT_STORE_WRITE, &s);
         if (st == HH_E_FORBIDDEN)

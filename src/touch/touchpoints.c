@@ -128,7 +128,7 @@ static hh_status read_utm(hh_req *r, tp_in *in)
 
 static hh_status brand_in_scope(hh_req *r, int64_t brand_id)
 {
-    hh_scope s = {.enterprise_id = r->who.enterprise_id, .nbrands = 1, .brands = {brand_id}};
+    hh_scope s = {.enterprise_id = r->who.enterprise_id, .object = true, .nbrands = 1, .brands = {brand_id}};
     if (hh_authz(&r->who, HH_ACT_MARKETING_WRITE, &s) != HH_OK)
         return hh_fail(r, HH_E_FORBIDDEN, "brand_id", "只能为您管理的品牌创建触点",
                        "You can only create touchpoints for brands you manage");

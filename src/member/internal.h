@@ -1,0 +1,23 @@
+/*
+ * internal.h — what crosses files inside the member module (hh__ prefix).
+ */
+#ifndef HH_MEMBER_INTERNAL_H
+#define HH_MEMBER_INTERNAL_H
+
+#include "member/member.h"
+
+/* Profile fields shared by the member's own edit and the admin edit. */
+typedef struct hh__profile {
+    const char *name, *gender, *birthday, *city_code;
+    bool has_name, has_gender, has_birthday, has_city;
+    bool sms, wechat, has_sms, has_wechat;
+    const char *source;
+} hh__profile;
+
+hh_status hh__read_profile(hh_req *r, hh__profile *in);
+hh_status hh__write_profile(hh_db *tx, int64_t member_id, const hh__profile *in);
+
+/* Normalise a phone field for identification (mobile only), naming `field`. */
+hh_status hh__read_mobile(hh_req *r, const char *field, char out[24]);
+
+#endif
