@@ -186,6 +186,17 @@ hh_status hh_scope_load(hh_db *db, hh_target t, int64_t id, hh_scope *out)
         st = hh_db_one(db, &row, "SELECT enterprise_id FROM tags WHERE id = ?", HH_A(HH_I(id)));
         if (st != HH_OK) return st;
         break;
+    case HH_T_PRODUCT_BATCH:
+    case HH_T_PRODUCT_ALERT:
+        st = hh_db_one(db, &row,
+                       t == HH_T_PRODUCT_BATCH
+                           ? "SELECT enterprise_id, brand_id FROM product_batches WHERE id = ?"
+                           : "SELECT a.enterprise_id, b.brand_id FROM product_alerts a JOIN product_batches b"
+                             " ON b.id = a.batch_id WHERE a.id = ?",
+                       HH_A(HH_I(id)));
+        if (st != HH_OK) return st;
+        out->brands[out->nbrands++] = json_integer_value(json_object_get(row, "brand_id"));
+        break;
     case HH_T_TOUCHPOINT:
     case HH_T_TP_BATCH:
         st = hh_db_one(db, &row,

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -216,7 +217,10 @@ static int cmd_serve(hh_app *app)
         snprintf(app->base_url, sizeof app->base_url, "http://%s:%d", app->cfg.listen, app->bound_port);
     size_t bl = strlen(app->base_url);
     if (bl && app->base_url[bl - 1] == '/') app->base_url[bl - 1] = 0;
+    snprintf(app->files_dir, sizeof app->files_dir, "%s.files", app->cfg.db_path);
+    mkdir(app->files_dir, 0750);
     hh_tp_batches_resume(app);
+    hh_product_batches_resume(app);
     printf("huohua listening on http://%s:%d/\n", app->cfg.listen, app->bound_port);
     printf("  admin console  http://%s:%d/admin/\n  staff app      http://%s:%d/staff/\n"
            "  member H5      http://%s:%d/m/\n",

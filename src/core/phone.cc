@@ -1,4 +1,5 @@
 // phone.cc — the C interface of phone.h over libphonenumber (C++).
+#include <cctype>
 #include <cstring>
 #include <string>
 
@@ -19,6 +20,10 @@ extern "C" hh_phone_result hh_phone_normalize(const char *input, const char *reg
     std::string s(input);
     if (s.find_first_not_of(" \t") == std::string::npos) return HH_PHONE_EMPTY;
     if (s.size() > 64) return HH_PHONE_UNPARSABLE;
+    // As typed by a person: digits, spaces and + - ( ) . only (full-width
+    // digits pass as non-ASCII). Letters, markup or "tel:" are not a number.
+    for (unsigned char c : s)
+        if (c < 0x80 && !std::isdigit(c) && !std::strchr(" \t+-().", c)) return HH_PHONE_UNPARSABLE;
     // "0086…" is the international prefix seen from China.
     size_t first = s.find_first_not_of(" \t");
     if (s.compare(first, 4, "0086") == 0) s = "+86" + s.substr(first + 4);

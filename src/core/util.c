@@ -5,6 +5,7 @@
 #include "core/hh.h"
 #include "core/log.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -205,11 +206,12 @@ void hh_random_token(char *out, size_t nbytes)
 bool hh_parse_i64(const char *s, int64_t *out)
 {
     if (!s || !*s) return false;
+    /* strtoll would skip leading white space and accept a sign: we do not */
+    if (!isdigit((unsigned char)s[0]) && !(s[0] == '-' && isdigit((unsigned char)s[1]))) return false;
     errno = 0;
     char *end;
     long long v = strtoll(s, &end, 10);
     if (errno || *end || end == s) return false;
-    if (s[0] == '+' || s[0] == ' ') return false;
     *out = v;
     return true;
 }

@@ -35,6 +35,7 @@ struct hh_app {
     json_t *divisions;         /* [{code, name, province}] of GB/T 2260 cities */
     unsigned char code_key[32];/* MAC key of short codes (touch/code.c) */
     char base_url[256];        /* public_url, or http://listen:port */
+    char files_dir[1024];      /* generated files (exports): "<db>.files" */
 };
 
 /* Start serving (returns once listening) and stop (drains pending writes). */

@@ -88,6 +88,8 @@ typedef enum {
     HH_T_TP_BATCH,
     HH_T_MEMBER,
     HH_T_TAG,
+    HH_T_PRODUCT_BATCH,
+    HH_T_PRODUCT_ALERT,
 } hh_target;
 
 typedef hh_status (*hh_handler)(hh_req *r);
@@ -144,6 +146,8 @@ struct hh_req {
     int status;
     char *resp;              /* malloc'd; handed to MHD */
     size_t resp_len;
+    int resp_fd;             /* >0: answer with this file (see hh_reply_file) */
+    uint64_t resp_fd_size;
     const char *content_type;
     const char *set_cookie;  /* arena */
     const char *location;    /* arena */
@@ -174,6 +178,8 @@ struct hh_req {
 void hh_reply(hh_req *r, int status, json_t *body);
 /* Answer with bytes of another type (takes ownership of malloc'd body). */
 void hh_reply_raw(hh_req *r, int status, const char *content_type, char *body, size_t len);
+/* Answer with the contents of a file (opened here; 404 when missing). */
+hh_status hh_reply_file(hh_req *r, const char *path, const char *content_type, const char *disposition);
 /* Record an error for the answer and return st:  return hh_fail(r, ...). The
  * message exists in Chinese (default) and English (Accept-Language: en). */
 hh_status hh_fail(hh_req *r, hh_status st, const char *field, const char *zh, const char *en);

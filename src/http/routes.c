@@ -61,6 +61,16 @@ const hh_route hh_routes[] = {
     {HH_GET, "/s/{code}", hh_h_scan, N, 0, 0, false},
     {HH_GET, "/api/member/touchpoint/{code}", hh_h_touchpoint_context, N, 0, 0, false},
 
+    /* product codes (一物一码) */
+    {HH_GET, "/api/product-batches", hh_h_product_batches_list, A, HH_ACT_READ, 0, false},
+    {HH_POST, "/api/product-batches", hh_h_product_batch_create, A, HH_ACT_MARKETING_WRITE, 0, false},
+    {HH_GET, "/api/product-batches/{id}", hh_h_product_batch_get, A, HH_ACT_READ, HH_T_PRODUCT_BATCH, false},
+    {HH_GET, "/api/product-batches/{id}/codes.csv", hh_h_product_batch_codes, A, HH_ACT_READ, HH_T_PRODUCT_BATCH, false},
+    {HH_GET, "/api/product-alerts", hh_h_product_alerts_list, A, HH_ACT_READ, 0, false},
+    {HH_PATCH, "/api/product-alerts/{id}", hh_h_product_alert_update, A, HH_ACT_MARKETING_WRITE, HH_T_PRODUCT_ALERT, false},
+    {HH_GET, "/p/{code}", hh_h_product_scan, N, 0, 0, false},
+    {HH_GET, "/api/member/product/{code}", hh_h_product_context, N, 0, 0, false},
+
     /* members in the admin console */
     {HH_GET, "/api/members", hh_h_members_list, A, HH_ACT_MEMBER_READ, 0, false},
     {HH_GET, "/api/members/export", hh_h_members_export, A, HH_ACT_MEMBER_READ, 0, false},

@@ -80,6 +80,8 @@ json_t *hh_req_own(hh_req *r, json_t *v)
 static void set_body(hh_req *r, int status, char *text, size_t len, const char *ctype)
 {
     free(r->resp);
+    if (r->resp_fd > 0) close(r->resp_fd);
+    r->resp_fd = 0;
     r->status = status;
     r->resp = text;
     r->resp_len = len;
@@ -92,6 +94,22 @@ void hh_reply(hh_req *r, int status, json_t *body)
     json_decref(body);
     HH_CHECK(text != NULL);
     set_body(r, status, text, strlen(text), "application/json; charset=utf-8");
+}
+
+hh_status hh_reply_file(hh_req *r, const char *path, const char *content_type, const char *disposition)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        if (fd >= 0) close(fd);
+        return hh_fail(r, HH_E_NOT_FOUND, NULL, "文件不存在", "No such file");
+    }
+    if (r->resp_fd > 0) close(r->resp_fd);
+    set_body(r, 200, hh_xstrdup(""), 0, content_type);
+    r->resp_fd = fd;
+    r->resp_fd_size = (uint64_t)sb.st_size;
+    r->content_disposition = disposition;
+    return HH_OK;
 }
 
 void hh_reply_raw(hh_req *r, int status, const char *content_type, char *body, size_t len)
@@ -304,14 +322,21 @@ static hh_status dispatch(hh_req *r)
         set_body(r, 200, text, hh_openapi_json_len, "application/json; charset=utf-8");
         return HH_OK;
     }
-    if (!strncmp(r->path, "/api/", 5) || !strncmp(r->path, "/s/", 3)) return dispatch_api(r);
+    if (!strncmp(r->path, "/api/", 5) || !strncmp(r->path, "/s/", 3) || !strncmp(r->path, "/p/", 3))
+        return dispatch_api(r);
     return hh_fail(r, HH_E_NOT_FOUND, NULL, "页面不存在", "Page not found");
 }
 
 static enum MHD_Result queue_answer(hh_req *r, struct MHD_Connection *c)
 {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(r->resp_len, r->resp, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp;
+    if (r->resp_fd > 0) {
+        resp = MHD_create_response_from_fd(r->resp_fd_size, r->resp_fd); /* MHD closes the fd */
+        r->resp_fd = 0;
+        free(r->resp);
+    } else {
+        resp = MHD_create_response_from_buffer(r->resp_len, r->resp, MHD_RESPMEM_MUST_FREE);
+    }
     r->resp = NULL;
     MHD_add_response_header(resp, "Content-Type", r->content_type);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -471,6 +496,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         hh_log_access(line);
     }
     free(r->resp);
+    if (r->resp_fd > 0) close(r->resp_fd);
     hh_arena_free(r->arena);
     *con_cls = NULL;
 }

@@ -167,6 +167,31 @@ const hh_migration hh_migrations[] = {
      "CREATE TABLE enterprise_settings ("
      "  enterprise_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
      "  PRIMARY KEY (enterprise_id, key)) WITHOUT ROWID;"},
+    {5, "product codes (one code per unit), their scans and alerts",
+     "CREATE TABLE product_batches ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL REFERENCES enterprises(id),"
+     "  brand_id INTEGER NOT NULL REFERENCES brands(id), product TEXT NOT NULL, sku TEXT NOT NULL DEFAULT '',"
+     "  batch_no TEXT NOT NULL, production_date TEXT NOT NULL, distributor TEXT NOT NULL DEFAULT '',"
+     "  regions_json TEXT NOT NULL DEFAULT '[]', quantity INTEGER NOT NULL, scan_threshold INTEGER NOT NULL,"
+     "  first_code_id INTEGER, status TEXT NOT NULL CHECK (status IN ('running','done','failed')),"
+     "  done INTEGER NOT NULL DEFAULT 0, created_by INTEGER, created_at INTEGER NOT NULL, finished_at INTEGER,"
+     "  UNIQUE (enterprise_id, brand_id, batch_no));"
+     /* a unit code's id is first_code_id + serial - 1: codes of a batch are contiguous */
+     "CREATE TABLE product_codes ("
+     "  id INTEGER PRIMARY KEY, batch_id INTEGER NOT NULL, serial INTEGER NOT NULL,"
+     "  scan_count INTEGER NOT NULL DEFAULT 0, first_scan_at INTEGER, first_scan_city TEXT);"
+     "CREATE TABLE product_scans ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, code_id INTEGER NOT NULL,"
+     "  batch_id INTEGER NOT NULL, at INTEGER NOT NULL, device_id TEXT, member_id INTEGER,"
+     "  city_code TEXT, city_source TEXT, ip TEXT);"
+     "CREATE INDEX product_scans_code ON product_scans(code_id, at);"
+     "CREATE TABLE product_alerts ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, batch_id INTEGER NOT NULL,"
+     "  code_id INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('repeat_scans','out_of_region')),"
+     "  detail_json TEXT, at INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'open',"
+     "  closed_by INTEGER, closed_at INTEGER, note TEXT);"
+     "CREATE INDEX product_alerts_ent ON product_alerts(enterprise_id, status, id);"
+     "CREATE UNIQUE INDEX product_alerts_once ON product_alerts(code_id, kind);"},
 };
 
 const size_t hh_migrations_count = sizeof(hh_migrations) / sizeof(hh_migrations[0]);

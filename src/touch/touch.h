@@ -42,6 +42,17 @@ hh_status hh_h_tp_batch_sheet(hh_req *r);
 hh_status hh_h_scan(hh_req *r);
 hh_status hh_h_touchpoint_context(hh_req *r);
 
+/* product codes (一物一码) */
+hh_status hh_h_product_batches_list(hh_req *r);
+hh_status hh_h_product_batch_create(hh_req *r);
+hh_status hh_h_product_batch_get(hh_req *r);
+hh_status hh_h_product_batch_codes(hh_req *r);
+hh_status hh_h_product_alerts_list(hh_req *r);
+hh_status hh_h_product_alert_update(hh_req *r);
+hh_status hh_h_product_scan(hh_req *r);
+hh_status hh_h_product_context(hh_req *r);
+void hh_product_batches_resume(hh_app *app);
+
 /* Resume batches left running by a stopped server (called at start). */
 void hh_tp_batches_resume(hh_app *app);
 /* Link a device's anonymous scans to a member who just identified, and set the
