@@ -104,7 +104,9 @@ hh_status hh_h_login(hh_req *r)
                        "Too many failed sign-ins; please try again in 15 minutes");
     json_t *row;
     st = hh_db_one(hh_store_reader(r->app->store), &row,
-                   "SELECT id, enterprise_id, password_hash, disabled FROM accounts WHERE login = ?",
+                   "SELECT a.id, a.enterprise_id, a.password_hash, a.disabled OR (a.role = 'staff' AND"
+                   " (s.id IS NULL OR s.archived_at IS NOT NULL)) AS disabled FROM accounts a"
+                   " LEFT JOIN staff s ON s.id = a.staff_id WHERE a.login = ?",
                    HH_A(HH_S(c->login)));
     if (st == HH_OK) {
         c->account_id = json_integer_value(json_object_get(row, "id"));

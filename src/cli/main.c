@@ -30,6 +30,7 @@ static const char *usage_text =
     "  user add          add a sign-in account\n"
     "  enterprise add    add an enterprise (tenant)\n"
     "  backup FILE       copy the live database to FILE (safe while serving)\n"
+    "  import members FILE.csv   import legacy members (dedupe by phone, error report)\n"
     "  routes            list the API routes\n"
     "\n"
     "Common options (environment variable in brackets):\n"
@@ -317,6 +318,13 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     int sub_argc = argc - 1;
     char **sub_argv = argv + 1;
+    if (!strcmp(cmd, "import")) {
+        if (argc < 3 || strcmp(argv[2], "members")) {
+            fprintf(stderr, "Usage: huohua import members FILE.csv [--db FILE] [--enterprise ID] [--errors FILE]\n");
+            return 2;
+        }
+        return hh_cmd_import_members(&app, argc - 2, argv + 2);
+    }
     if ((!strcmp(cmd, "user") || !strcmp(cmd, "enterprise")) && argc > 2 && !strcmp(argv[2], "add")) {
         sub_argc--;
         sub_argv++;

@@ -20,10 +20,28 @@ extern "C" hh_phone_result hh_phone_normalize(const char *input, const char *reg
     std::string s(input);
     if (s.find_first_not_of(" \t") == std::string::npos) return HH_PHONE_EMPTY;
     if (s.size() > 64) return HH_PHONE_UNPARSABLE;
-    // As typed by a person: digits, spaces and + - ( ) . only (full-width
-    // digits pass as non-ASCII). Letters, markup or "tel:" are not a number.
-    for (unsigned char c : s)
-        if (c < 0x80 && !std::isdigit(c) && !std::strchr(" \t+-().", c)) return HH_PHONE_UNPARSABLE;
+    // As typed by a person: digits, spaces and + - ( ) . only, also in their
+    // full-width forms (U+FF10–FF19, U+FF0B, U+FF0D, U+3000). Letters, markup,
+    // emoji or "tel:" are not a phone number.
+    for (size_t i = 0; i < s.size(); i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (!c || (!std::isdigit(c) && !std::strchr(" \t+-().", c))) return HH_PHONE_UNPARSABLE;
+            continue;
+        }
+        if (i + 2 < s.size() && c == 0xEF && (unsigned char)s[i + 1] == 0xBC) {
+            unsigned char d = (unsigned char)s[i + 2];
+            if ((d >= 0x90 && d <= 0x99) || d == 0x8B || d == 0x8D) {
+                i += 2;
+                continue;
+            }
+        }
+        if (i + 2 < s.size() && c == 0xE3 && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x80) {
+            i += 2;
+            continue;
+        }
+        return HH_PHONE_UNPARSABLE;
+    }
     // "0086…" is the international prefix seen from China.
     size_t first = s.find_first_not_of(" \t");
     if (s.compare(first, 4, "0086") == 0) s = "+86" + s.substr(first + 4);

@@ -21,7 +21,8 @@ hh_status hh_body(hh_req *r)
         return hh_fail(r, HH_E_MALFORMED, NULL, "缺少请求内容（JSON 对象）",
                        "A JSON object body is required");
     json_error_t e;
-    json_t *v = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
+    /* NUL inside strings parses, so that the field check below can name the field */
+    json_t *v = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &e);
     if (!v)
         return hh_fail(r, HH_E_MALFORMED, NULL,
                        hh_sprintf(r->arena, "请求内容不是有效的 JSON（第 %d 行第 %d 列）", e.line, e.column),

@@ -41,6 +41,8 @@ const char *hh_lifecycle_of(const hh_lifecycle *lc, int64_t now, json_t *m)
     json_t *la = json_object_get(m, "last_active_at"), *ra = json_object_get(m, "reactivated_at");
     int64_t active = json_is_integer(la) ? json_integer_value(la) : created;
     if (json_is_integer(ra) && json_integer_value(ra) > now - lc->reactivated_days * HH_DAY_MS) return "reactivated";
+    const char *via = json_string_value(json_object_get(m, "registered_via"));
+    if (via && !strcmp(via, "import") && !json_is_integer(la)) return "dormant";
     if (created > now - lc->new_days * HH_DAY_MS) return "new";
     if (active > now - lc->dormant_days * HH_DAY_MS) return "active";
     if (active > now - lc->churn_days * HH_DAY_MS) return "dormant";
@@ -71,7 +73,8 @@ hh_status hh_member_identify(hh_db *tx, hh_identify *id)
     if (st) return st;
     json_t *m = NULL;
     st = hh_db_one(tx, &m,
-                   "SELECT id, status, merged_into, coalesce(last_active_at, created_at) AS active_at,"
+                   "SELECT id, status, merged_into, CASE WHEN registered_via = 'import' AND last_active_at IS NULL"
+                   " THEN 0 ELSE coalesce(last_active_at, created_at) END AS active_at,"
                    " owner_staff_id FROM members WHERE enterprise_id = ? AND phone = ?",
                    HH_A(HH_I(id->enterprise_id), HH_S(id->phone)));
     /* a merged record answers for its survivor */
@@ -81,7 +84,8 @@ hh_status hh_member_identify(hh_db *tx, hh_identify *id)
         int64_t next = json_integer_value(json_object_get(m, "merged_into"));
         json_decref(m);
         st = hh_db_one(tx, &m,
-                       "SELECT id, status, merged_into, coalesce(last_active_at, created_at) AS active_at,"
+                       "SELECT id, status, merged_into, CASE WHEN registered_via = 'import' AND last_active_at"
+                       " IS NULL THEN 0 ELSE coalesce(last_active_at, created_at) END AS active_at,"
                        " owner_staff_id FROM members WHERE id = ?",
                        HH_A(HH_I(next)));
     }

@@ -18,7 +18,8 @@ hh_status hh_h_sms_outbox(hh_req *r);
  * with these defaults): new for new_days after registration; active while
  * the last activity is within dormant_days; dormant until churn_days; churned
  * after; reactivated for reactivated_days after a dormant or churned member
- * came back. */
+ * came back. An imported legacy member who has not been active here since is
+ * dormant (that is why they were imported). */
 typedef struct hh_lifecycle {
     int64_t new_days, dormant_days, churn_days, reactivated_days;
 } hh_lifecycle;
@@ -31,7 +32,8 @@ const char *hh_lifecycle_of(const hh_lifecycle *lc, int64_t now, json_t *m);
  * HH_LIFECYCLE_ARGS. Callers number these parameters 21..25. */
 #define HH_LIFECYCLE_SQL(m)                                                                        \
     "(CASE WHEN " m ".status <> 'live' THEN " m ".status WHEN " m ".reactivated_at > ?21 - ?25"   \
-    " THEN 'reactivated' WHEN " m ".created_at > ?21 - ?22 THEN 'new' WHEN coalesce(" m            \
+    " THEN 'reactivated' WHEN " m ".registered_via = 'import' AND " m ".last_active_at IS NULL"     \
+    " THEN 'dormant' WHEN " m ".created_at > ?21 - ?22 THEN 'new' WHEN coalesce(" m            \
     ".last_active_at, " m ".created_at) > ?21 - ?23 THEN 'active' WHEN coalesce(" m               \
     ".last_active_at, " m ".created_at) > ?21 - ?24 THEN 'dormant' ELSE 'churned' END)"
 #define HH_DAY_MS 86400000LL

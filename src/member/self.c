@@ -19,7 +19,7 @@ hh_status hh_member_self_json(hh_db *db, int64_t id, json_t **out)
 {
     hh_status st = hh_db_one(db, out,
                              "SELECT m.id, m.enterprise_id, m.phone, m.name, m.gender, m.birthday, m.city_code,"
-                             " m.status, m.created_at, m.last_active_at, m.reactivated_at,"
+                             " m.status, m.registered_via, m.created_at, m.last_active_at, m.reactivated_at,"
                              " m.consent_sms AS consent_sms_bool, m.consent_sms_at, m.consent_sms_source,"
                              " m.consent_wechat AS consent_wechat_bool, m.consent_wechat_at,"
                              " m.consent_wechat_source FROM members m WHERE m.id = ?",

@@ -102,7 +102,10 @@ static sq_conn *conn_open(sq_store *s, bool readonly)
                      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
                      NULL, NULL, NULL);
     }
-    sqlite3_exec(db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456", NULL, NULL, NULL);
+    /* the writer keeps the hot indexes of a large member base in memory */
+    sqlite3_exec(db, readonly ? "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824"
+                              : "PRAGMA cache_size=-1048576; PRAGMA mmap_size=1073741824",
+                 NULL, NULL, NULL);
     return c;
 }
 
@@ -462,8 +465,16 @@ static const hh_store_ops sq_ops = {
     .close = sq_close,
 };
 
+static void global_config(void)
+{
+    /* no global allocation statistics: one mutex fewer per allocation */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 hh_status hh_sqlite_open(hh_store **out, const hh_store_config *cfg)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, global_config);
     *out = NULL;
     sq_store *s = hh_xcalloc(1, sizeof(*s));
     s->base.ops = &sq_ops;

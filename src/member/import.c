@@ -1,0 +1,473 @@
+/*
+ * import.c — legacy member import at the scale of a dormant member base
+ * (16 million rows in the reference case).
+ *
+ * The file is read in 1 MiB blocks and parsed by libcsv; each row is checked
+ * and its phone normalised on the reading thread. Rows are gathered in runs of
+ * RUN_ROWS and each run is sorted by phone, so that the phone index is filled
+ * in key order, page after page, instead of at random; a feeder thread hands
+ * the run to the writer in commands of CHUNK_ROWS (the writer is never held
+ * for long) while the reader fills the other run (double buffering). Phones
+ * go through libphonenumber, memoised by their first seven digits for plain
+ * 11-digit mainland numbers (validity of a CN mobile depends on its prefix
+ * only), so the library is asked a few thousand times, not millions. A hash set
+ * of the numbers seen so far finds duplicates within the file. Each chunk is
+ * one write command: INSERT … ON CONFLICT DO NOTHING keeps re-runs harmless.
+ */
+#include "member/import.h"
+#include "core/log.h"
+#include "core/phone.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define RUN_ROWS 500000  /* rows sorted together */
+#define CHUNK_ROWS 50000 /* rows per write command: the writer is never held long */
+#define MAX_COLS 64
+#define FIELD_MAX 256
+
+enum { C_PHONE, C_NAME, C_GENDER, C_BIRTHDAY, C_CITY, C_LEGACY, C_REGISTERED, C_COUNT };
+static const char *const col_names[C_COUNT][4] = {
+    {"手机号", "phone", "mobile", "手机"}, {"姓名", "name", NULL, NULL},
+    {"性别", "gender", NULL, NULL},       {"生日", "birthday", NULL, NULL},
+    {"城市代码", "city_code", NULL, NULL}, {"会员号", "legacy_no", "member_no", NULL},
+    {"注册时间", "registered_at", NULL, NULL},
+};
+
+typedef struct {
+    char phone[HH_PHONE_MAX];
+    char *name, *legacy, *city, *birthday;
+    const char *gender;
+    int64_t registered_at;
+} row;
+
+typedef struct run {
+    row *rows;
+    int n;
+    hh_arena *arena;
+    int64_t enterprise_id;
+    hh_store *store;
+    int64_t created, existing, conflicts;
+    hh_status st;
+    pthread_t feeder;
+    bool feeding;
+} run;
+
+typedef struct {
+    run *r;
+    int from, to;
+} chunk_ref;
+typedef struct {
+    hh_store *store;
+    int64_t enterprise_id;
+    int col_of[C_COUNT];
+    bool header_done;
+    char *fields[MAX_COLS];
+    size_t flen[MAX_COLS];
+    int nfields;
+    int64_t line;
+    run *runs[2];
+    int cur;
+    FILE *errors;
+    hh_import_stats st;
+    hh_import_progress progress;
+    void *ud;
+    hh_status fail;
+    /* seen phones: open addressing over the number's digits as an integer */
+    uint64_t *seen;
+    uint32_t *seen_line;
+    size_t seen_cap, seen_n;
+    /* memoised validity of mainland mobile prefixes (first 7 digits) */
+    signed char *prefix_ok;
+} importer;
+
+/* ---- phone checks ---- */
+
+static bool plain_cn_mobile(const char *s)
+{
+    if (strlen(s) != 11 || s[0] != '1') return false;
+    for (int i = 0; i < 11; i++)
+        if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+}
+
+static hh_phone_result normalize(importer *im, const char *raw, char out[HH_PHONE_MAX])
+{
+    if (plain_cn_mobile(raw)) {
+        int prefix = atoi((char[8]){raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], 0});
+        signed char *memo = &im->prefix_ok[prefix - 1000000];
+        if (!*memo) {
+            char probe[12];
+            memcpy(probe, raw, 7);
+            memcpy(probe + 7, "0000", 5);
+            char tmp[HH_PHONE_MAX];
+            *memo = hh_phone_normalize(probe, "CN", true, tmp) == HH_PHONE_OK ? 1 : -1;
+        }
+        if (*memo < 0) return HH_PHONE_INVALID;
+        snprintf(out, HH_PHONE_MAX, "+86%s", raw);
+        return HH_PHONE_OK;
+    }
+    return hh_phone_normalize(raw, "CN", true, out);
+}
+
+static uint64_t phone_key(const char *e164)
+{
+    uint64_t v = 0;
+    for (const char *p = e164 + 1; *p; p++) v = v * 10 + (uint64_t)(*p - '0');
+    return v | (uint64_t)strlen(e164) << 58; /* "+1 23…" and "+12 3…" differ */
+}
+
+/* Returns the earlier line of the phone, or 0 after remembering this one. */
+static uint32_t seen_before(importer *im, const char *e164, uint32_t line)
+{
+    if (im->seen_n * 2 >= im->seen_cap) {
+        size_t cap = im->seen_cap ? im->seen_cap * 2 : 1 << 20;
+        uint64_t *keys = hh_xcalloc(cap, sizeof *keys);
+        uint32_t *lines = hh_xcalloc(cap, sizeof *lines);
+        for (size_t i = 0; i < im->seen_cap; i++) {
+            if (!im->seen[i]) continue;
+            size_t j = (im->seen[i] * 0x9E3779B97F4A7C15ull) & (cap - 1);
+            while (keys[j]) j = (j + 1) & (cap - 1);
+            keys[j] = im->seen[i];
+            lines[j] = im->seen_line[i];
+        }
+        free(im->seen);
+        free(im->seen_line);
+        im->seen = keys;
+        im->seen_line = lines;
+        im->seen_cap = cap;
+    }
+    uint64_t k = phone_key(e164);
+    size_t j = (k * 0x9E3779B97F4A7C15ull) & (im->seen_cap - 1);
+    while (im->seen[j]) {
+        if (im->seen[j] == k) return im->seen_line[j];
+        j = (j + 1) & (im->seen_cap - 1);
+    }
+    im->seen[j] = k;
+    im->seen_line[j] = line;
+    im->seen_n++;
+    return 0;
+}
+
+/* ---- error report ---- */
+
+static void report(importer *im, const char *reason, bool duplicate)
+{
+    if (duplicate)
+        im->st.duplicate++;
+    else
+        im->st.invalid++;
+    if (!im->errors) return;
+    fprintf(im->errors, "%lld,", (long long)im->line);
+    char q[FIELD_MAX * 2 + 3];
+    size_t w = csv_write(q, sizeof q, reason, strlen(reason));
+    fwrite(q, 1, w, im->errors);
+    fputc(',', im->errors);
+    /* the row as it was, fields joined by commas, quoted as one cell */
+    char raw[MAX_COLS * (FIELD_MAX + 1)];
+    size_t n = 0;
+    for (int i = 0; i < im->nfields && n < sizeof raw - FIELD_MAX - 2; i++) {
+        if (i) raw[n++] = ',';
+        size_t l = im->flen[i] < FIELD_MAX ? im->flen[i] : FIELD_MAX;
+        memcpy(raw + n, im->fields[i], l);
+        n += l;
+    }
+    char *qq = hh_xmalloc(n * 2 + 3);
+    w = csv_write(qq, n * 2 + 3, raw, n);
+    fwrite(qq, 1, w, im->errors);
+    free(qq);
+    fputc('\n', im->errors);
+}
+
+/* ---- writing chunks ---- */
+
+static hh_status chunk_apply(hh_db *tx, void *ud)
+{
+    chunk_ref *ref = ud;
+    run *c = ref->r;
+    int64_t now = hh_now_ms();
+    for (int i = ref->from; i < ref->to; i++) {
+        row *r = &c->rows[i];
+        hh_result res = {0};
+        hh_status st = hh_db_run(tx, &res,
+                                 "INSERT INTO members (enterprise_id, phone, name, gender, birthday, city_code,"
+                                 " registered_via, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'import', ?, ?)"
+                                 " ON CONFLICT (enterprise_id, phone) DO NOTHING",
+                                 HH_A(HH_I(c->enterprise_id), HH_S(r->phone), HH_S(r->name ? r->name : ""),
+                                      HH_S(r->gender), HH_S(r->birthday), HH_S(r->city),
+                                      HH_I(r->registered_at ? r->registered_at : now), HH_I(now)));
+        if (st) return st;
+        if (!res.changes) {
+            c->existing++;
+            continue;
+        }
+        c->created++;
+        if (r->legacy) {
+            st = hh_db_run(tx, &res,
+                           "INSERT INTO member_identities (enterprise_id, member_id, kind, value, created_at)"
+                           " VALUES (?, ?, 'legacy', ?, ?) ON CONFLICT DO NOTHING",
+                           HH_A(HH_I(c->enterprise_id), HH_I(res.last_id), HH_S(r->legacy), HH_I(now)));
+            if (st) return st;
+            if (!res.changes) c->conflicts++;
+        }
+    }
+    return HH_OK;
+}
+
+/* The feeder: one write command per CHUNK_ROWS of the sorted run, in order. */
+static void *feed(void *arg)
+{
+    run *c = arg;
+    for (int from = 0; from < c->n && c->st == HH_OK; from += CHUNK_ROWS) {
+        chunk_ref ref = {c, from, from + CHUNK_ROWS < c->n ? from + CHUNK_ROWS : c->n};
+        c->st = hh_store_write_sync(c->store, chunk_apply, &ref);
+    }
+    return NULL;
+}
+
+static void wait_run(importer *im, run *c)
+{
+    if (!c->feeding) return;
+    pthread_join(c->feeder, NULL);
+    c->feeding = false;
+    if (c->st != HH_OK && im->fail == HH_OK) im->fail = c->st;
+    im->st.created += c->created;
+    im->st.existing += c->existing;
+    im->st.invalid += c->conflicts; /* legacy number bound to someone else: member kept, number not */
+    c->created = c->existing = c->conflicts = 0;
+}
+
+static int by_phone(const void *a, const void *b)
+{
+    return strcmp(((const row *)a)->phone, ((const row *)b)->phone);
+}
+
+static void flush_run(importer *im)
+{
+    run *c = im->runs[im->cur];
+    if (!c->n) return;
+    /* in phone order the unique index is filled page by page, not at random */
+    qsort(c->rows, (size_t)c->n, sizeof(row), by_phone);
+    run *other = im->runs[im->cur ^ 1];
+    wait_run(im, other); /* runs reach the writer in file order */
+    c->enterprise_id = im->enterprise_id;
+    c->store = im->store;
+    c->st = HH_OK;
+    if (pthread_create(&c->feeder, NULL, feed, c) == 0) {
+        c->feeding = true;
+    } else {
+        feed(c);
+        c->feeding = false;
+        if (c->st != HH_OK && im->fail == HH_OK) im->fail = c->st;
+        im->st.created += c->created;
+        im->st.existing += c->existing;
+        im->st.invalid += c->conflicts;
+        c->created = c->existing = c->conflicts = 0;
+    }
+    im->cur ^= 1;
+    other->n = 0;
+    hh_arena_free(other->arena);
+    other->arena = hh_arena_new(1 << 20);
+    if (im->progress) im->progress(im->ud, &im->st);
+}
+
+/* ---- rows ---- */
+
+static char *field(importer *im, int col, hh_arena *a)
+{
+    int i = im->col_of[col];
+    if (i < 0 || i >= im->nfields || !im->flen[i]) return NULL;
+    return hh_strndup(a, im->fields[i], im->flen[i]);
+}
+
+static int64_t parse_time(const char *s)
+{
+    struct tm tm = {0};
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    if (sscanf(s, "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &sec) < 3 &&
+        sscanf(s, "%d/%d/%d %d:%d:%d", &y, &mo, &d, &h, &mi, &sec) < 3)
+        return -1;
+    if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31) return -1;
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    return ((int64_t)timegm(&tm) - 8 * 3600) * 1000; /* legacy systems wrote China time */
+}
+
+static void header_row(importer *im)
+{
+    for (int c = 0; c < C_COUNT; c++) im->col_of[c] = -1;
+    for (int i = 0; i < im->nfields; i++) {
+        char name[64];
+        size_t l = im->flen[i] < 63 ? im->flen[i] : 63;
+        memcpy(name, im->fields[i], l);
+        name[l] = 0;
+        char *n = name;
+        if (!strncmp(n, "\xEF\xBB\xBF", 3)) n += 3; /* BOM */
+        for (char *p = n; *p; p++)
+            if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+        for (int c = 0; c < C_COUNT; c++)
+            for (int k = 0; k < 4 && col_names[c][k]; k++)
+                if (!strcmp(n, col_names[c][k]) && im->col_of[c] < 0) im->col_of[c] = i;
+    }
+    im->header_done = true;
+}
+
+static void data_row(importer *im)
+{
+    im->st.rows++;
+    run *c = im->runs[im->cur];
+    row *r = &c->rows[c->n];
+    memset(r, 0, sizeof *r);
+    char *raw = field(im, C_PHONE, c->arena);
+    if (!raw) return report(im, "缺少手机号 missing phone", false);
+    while (*raw == ' ') raw++;
+    hh_phone_result pr = normalize(im, raw, r->phone);
+    if (pr == HH_PHONE_NOT_MOBILE) return report(im, "不是手机号码 not a mobile number", false);
+    if (pr != HH_PHONE_OK) return report(im, "手机号码无效 invalid phone number", false);
+    uint32_t earlier = seen_before(im, r->phone, (uint32_t)im->line);
+    if (earlier) {
+        char why[96];
+        snprintf(why, sizeof why, "与第 %u 行手机号重复 duplicate of line %u", earlier, earlier);
+        return report(im, why, true);
+    }
+    r->name = field(im, C_NAME, c->arena);
+    if (r->name && strlen(r->name) > 96) r->name[96] = 0;
+    const char *g = field(im, C_GENDER, c->arena);
+    r->gender = !g ? "unknown"
+                : (!strcmp(g, "男") || !strcasecmp(g, "m") || !strcasecmp(g, "male")) ? "male"
+                : (!strcmp(g, "女") || !strcasecmp(g, "f") || !strcasecmp(g, "female")) ? "female"
+                                                                                         : "unknown";
+    r->birthday = field(im, C_BIRTHDAY, c->arena);
+    if (r->birthday) {
+        int y, m, d;
+        char tail;
+        if (sscanf(r->birthday, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1900 || m < 1 || m > 12 || d < 1 || d > 31)
+            r->birthday = NULL; /* a bad birthday does not cost the member */
+    }
+    r->city = field(im, C_CITY, c->arena);
+    if (r->city && (strlen(r->city) != 6 || strspn(r->city, "0123456789") != 6)) r->city = NULL;
+    r->legacy = field(im, C_LEGACY, c->arena);
+    const char *reg = field(im, C_REGISTERED, c->arena);
+    if (reg) {
+        r->registered_at = parse_time(reg);
+        if (r->registered_at < 0) r->registered_at = 0; /* unknown: the import time */
+    }
+    if (++c->n == RUN_ROWS) flush_run(im);
+}
+
+/* libcsv callbacks */
+static void on_field(void *s, size_t len, void *ud)
+{
+    importer *im = ud;
+    if (im->nfields < MAX_COLS) {
+        /* libcsv reuses its buffer: copy into a per-row scratch */
+        static _Thread_local char scratch[MAX_COLS][FIELD_MAX];
+        size_t l = len < FIELD_MAX - 1 ? len : FIELD_MAX - 1;
+        memcpy(scratch[im->nfields], s, l);
+        scratch[im->nfields][l] = 0;
+        im->fields[im->nfields] = scratch[im->nfields];
+        im->flen[im->nfields] = l;
+        im->nfields++;
+    }
+}
+
+static void on_row(int term, void *ud)
+{
+    (void)term;
+    importer *im = ud;
+    im->line++;
+    if (im->nfields == 1 && im->flen[0] == 0) {
+        im->nfields = 0; /* blank line */
+        return;
+    }
+    if (!im->header_done)
+        header_row(im);
+    else
+        data_row(im);
+    im->nfields = 0;
+}
+
+hh_status hh_import_members(hh_store *store, int64_t enterprise_id, const char *path, const char *errors_path,
+                            hh_import_progress progress, void *ud, hh_import_stats *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return HH_E_NOT_FOUND;
+    }
+    struct stat sb;
+    fstat(fileno(f), &sb);
+    importer *im = hh_xcalloc(1, sizeof *im);
+    im->store = store;
+    im->enterprise_id = enterprise_id;
+    im->progress = progress;
+    im->ud = ud;
+    im->st.bytes_total = sb.st_size;
+    im->prefix_ok = hh_xcalloc(1000000, 1);
+    for (int i = 0; i < 2; i++) {
+        im->runs[i] = hh_xcalloc(1, sizeof(run));
+        im->runs[i]->rows = hh_xcalloc(RUN_ROWS, sizeof(row));
+        im->runs[i]->arena = hh_arena_new(1 << 20);
+    }
+    if (errors_path) {
+        im->errors = fopen(errors_path, "w");
+        if (im->errors) fputs("\xEF\xBB\xBFline,reason,content\n", im->errors);
+    }
+    struct csv_parser p;
+    csv_init(&p, CSV_APPEND_NULL);
+    char *buf = hh_xmalloc(1 << 20);
+    size_t n;
+    hh_status st = HH_OK;
+    while ((n = fread(buf, 1, 1 << 20, f)) > 0) {
+        if (csv_parse(&p, buf, n, on_field, on_row, im) != n) {
+            snprintf(err, errlen, "CSV error near line %lld: %s", (long long)im->line + 1, csv_strerror(csv_error(&p)));
+            st = HH_E_INVALID;
+            break;
+        }
+        im->st.bytes_done += (int64_t)n;
+        if (im->fail) break;
+    }
+    if (st == HH_OK) csv_fini(&p, on_field, on_row, im);
+    csv_free(&p);
+    if (st == HH_OK && !im->header_done) {
+        snprintf(err, errlen, "the file is empty");
+        st = HH_E_INVALID;
+    } else if (st == HH_OK && im->col_of[C_PHONE] < 0) {
+        snprintf(err, errlen, "no phone column (手机号 or phone) in the header");
+        st = HH_E_INVALID;
+    }
+    if (st == HH_OK) flush_run(im);
+    wait_run(im, im->runs[0]);
+    wait_run(im, im->runs[1]);
+    if (st == HH_OK && im->fail) {
+        snprintf(err, errlen, "the store refused a chunk (%s)", hh_status_code(im->fail));
+        st = im->fail;
+    }
+    if (progress) progress(ud, &im->st);
+    *out = im->st;
+    if (im->errors) fclose(im->errors);
+    fclose(f);
+    free(buf);
+    for (int i = 0; i < 2; i++) {
+        hh_arena_free(im->runs[i]->arena);
+        free(im->runs[i]->rows);
+        free(im->runs[i]);
+    }
+    free(im->seen);
+    free(im->seen_line);
+    free(im->prefix_ok);
+    free(im);
+    return st;
+}
