@@ -1,5 +1,6 @@
 // phone.cc — the C interface of phone.h over libphonenumber (C++).
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -60,6 +61,17 @@ extern "C" hh_phone_result hh_phone_normalize(const char *input, const char *reg
     if (e164.size() >= HH_PHONE_MAX) return HH_PHONE_INVALID;
     std::memcpy(out, e164.c_str(), e164.size() + 1);
     return HH_PHONE_OK;
+}
+
+extern "C" bool hh_phone_cn_mobile_valid(const char *digits11)
+{
+    const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
+    PhoneNumber pn;
+    pn.set_country_code(86);
+    pn.set_national_number(std::strtoull(digits11, nullptr, 10));
+    if (!util->IsValidNumber(pn)) return false;
+    PhoneNumberUtil::PhoneNumberType t = util->GetNumberType(pn);
+    return t == PhoneNumberUtil::MOBILE || t == PhoneNumberUtil::FIXED_LINE_OR_MOBILE;
 }
 
 extern "C" void hh_phone_mask(const char *e164, char *out, size_t outlen)

@@ -29,6 +29,11 @@ typedef enum {
 hh_phone_result hh_phone_normalize(const char *input, const char *region, bool mobile_only,
                                    char out[HH_PHONE_MAX]);
 
+/* Is the 11-digit mainland number (digits only, no prefix) a valid mobile?
+ * The same answer as hh_phone_normalize(…, "CN", true, …) without parsing:
+ * for bulk imports. */
+bool hh_phone_cn_mobile_valid(const char *digits11);
+
 /* "+8613812345678" → "138****5678"; other countries keep the country code:
  * "+85291234567" → "+852 9***4567". out must hold HH_PHONE_MAX + 8 bytes. */
 void hh_phone_mask(const char *e164, char *out, size_t outlen);

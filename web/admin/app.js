@@ -1,0 +1,205 @@
+// app.js — the admin console (/admin/): login, the shell (left navigation,
+// top bar) and the route table. Each screen is a module under pages/; adding
+// a screen is one entry in NAV.
+
+import { createApp, computed, ref, onMounted, onBeforeUnmount } from 'vue';
+import { api, onUnauthenticated } from '/shared/api.js';
+import { t } from '/shared/i18n.js';
+import { useShared, toast } from '/shared/components.js';
+import { route, navigate, resolve } from '/shared/router.js';
+import { session, loadSession, setSession, clearSession, can } from './session.js';
+import './messages.js';
+
+import OverviewPage from './pages/overview.js';
+import BrandsPage from './pages/brands.js';
+import StoresPage from './pages/stores.js';
+import StaffPage from './pages/staff.js';
+import AccountsPage from './pages/accounts.js';
+import AuditPage from './pages/audit.js';
+import SmsPage from './pages/sms.js';
+
+// Navigation, grouped; `perm` decides who sees an entry. Later issues add
+// groups (campaigns, members, analytics …) here.
+const NAV = [
+  { group: null, items: [
+    { path: '/overview', label: 'nav.overview', icon: 'overview', page: OverviewPage, perm: 'overview.view' },
+  ] },
+  { group: 'nav.group.org', items: [
+    { path: '/brands', label: 'nav.brands', icon: 'brand', page: BrandsPage, perm: 'brand.view' },
+    { path: '/stores', label: 'nav.stores', icon: 'store', page: StoresPage, perm: 'store.view' },
+    { path: '/staff', label: 'nav.staff', icon: 'staff', page: StaffPage, perm: 'staff.view' },
+    { path: '/accounts', label: 'nav.accounts', icon: 'account', page: AccountsPage, perm: 'account.view' },
+  ] },
+  { group: 'nav.group.system', items: [
+    { path: '/audit', label: 'nav.audit', icon: 'audit', page: AuditPage, perm: 'audit.view' },
+    { path: '/sms', label: 'nav.sms', icon: 'sms', page: SmsPage, perm: 'sms.view' },
+  ] },
+];
+const ROUTES = NAV.flatMap((g) => g.items);
+
+const LoginScreen = {
+  emits: ['done'],
+  setup(_, { emit }) {
+    async function done() {
+      await loadSession();
+      emit('done');
+    }
+    return { api, done, t };
+  },
+  template: `
+    <div class="hh-login-page admin-login">
+      <div class="admin-login-art" aria-hidden="true">
+        <div class="hh-logo"><span class="hh-logo-mark">活</span><span class="admin-login-brand">{{ t('app.name') }}</span></div>
+        <h2>{{ t('admin.login.heroTitle') }}</h2>
+        <p>{{ t('admin.login.heroText') }}</p>
+        <ul>
+          <li><hh-icon name="spark" /> {{ t('admin.login.point1') }}</li>
+          <li><hh-icon name="store" /> {{ t('admin.login.point2') }}</li>
+          <li><hh-icon name="badge" /> {{ t('admin.login.point3') }}</li>
+        </ul>
+      </div>
+      <div class="hh-login-card">
+        <div class="hh-login-head">
+          <div class="hh-logo"><span class="hh-logo-mark">活</span><span>{{ t('admin.title') }}</span></div>
+          <hh-lang-switch compact />
+        </div>
+        <h1>{{ t('admin.login.title') }}</h1>
+        <p class="hh-login-sub">{{ t('admin.login.sub') }}</p>
+        <hh-login-form :api="api" @done="done" />
+        <p class="hh-login-foot">{{ t('admin.login.foot') }}</p>
+      </div>
+    </div>`,
+};
+
+const StaffOnlyScreen = {
+  emits: ['logout'],
+  setup() { return { t, session }; },
+  template: `
+    <div class="hh-login-page">
+      <div class="hh-login-card">
+        <hh-empty icon="phone" :title="t('admin.staffOnly.title')" :text="t('admin.staffOnly.text')">
+          <div class="staff-only-actions">
+            <a class="hh-btn hh-btn-primary" href="/staff/">{{ t('admin.staffOnly.open') }}</a>
+            <button type="button" class="hh-btn" @click="$emit('logout')">{{ t('common.logout') }}</button>
+          </div>
+        </hh-empty>
+      </div>
+    </div>`,
+};
+
+const PasswordDrawer = {
+  props: { open: Boolean },
+  emits: ['close'],
+  setup() { return { api, t }; },
+  template: `
+    <hh-drawer :open="open" :title="t('pw.title')" width="420px" @close="$emit('close')">
+      <hh-password-form :api="api" @done="$emit('close')" />
+    </hh-drawer>`,
+};
+
+const Shell = {
+  components: { PasswordDrawer },
+  emits: ['logout'],
+  setup(_, { emit }) {
+    const nav = computed(() => NAV
+      .map((g) => ({ ...g, items: g.items.filter((i) => can(i.perm)) }))
+      .filter((g) => g.items.length));
+    const current = computed(() => {
+      const hit = resolve(ROUTES, route.path === '/' ? '/overview' : route.path);
+      return hit && can(hit.route.perm) ? hit.route : null;
+    });
+    const menuOpen = ref(false);
+    const pwOpen = ref(false);
+    const menuRoot = ref(null);
+    const onDoc = (e) => { if (menuRoot.value && !menuRoot.value.contains(e.target)) menuOpen.value = false; };
+    onMounted(() => document.addEventListener('mousedown', onDoc));
+    onBeforeUnmount(() => document.removeEventListener('mousedown', onDoc));
+    const logout = () => { menuOpen.value = false; emit('logout'); };
+    const changePassword = () => { menuOpen.value = false; pwOpen.value = true; };
+    return { nav, current, route, session, t, menuOpen, pwOpen, menuRoot, logout, changePassword };
+  },
+  template: `
+    <div class="admin-shell">
+      <aside class="admin-side">
+        <a class="admin-side-logo hh-logo" href="#/overview"><span class="hh-logo-mark">活</span>
+          <span><b>{{ t('app.name') }}</b><small>{{ t('admin.title') }}</small></span></a>
+        <nav class="admin-nav" :aria-label="t('nav.main')">
+          <div v-for="g in nav" :key="g.group || 'top'" class="admin-nav-group">
+            <div v-if="g.group" class="admin-nav-title">{{ t(g.group) }}</div>
+            <a v-for="i in g.items" :key="i.path" :href="'#' + i.path" class="admin-nav-item"
+               :class="{ active: current && current.path === i.path }" :data-nav="i.path.slice(1)">
+              <hh-icon :name="i.icon" /><span>{{ t(i.label) }}</span></a>
+          </div>
+        </nav>
+        <div class="admin-side-foot">{{ t('app.tagline') }}</div>
+      </aside>
+      <div class="admin-main">
+        <header class="admin-top">
+          <div class="admin-top-ent">
+            <hh-icon name="badge" :size="18" />
+            <span class="admin-ent-name" data-test="enterprise">{{ session.enterprise ? session.enterprise.name : '' }}</span>
+          </div>
+          <div class="admin-top-right">
+            <hh-lang-switch />
+            <div class="admin-user" ref="menuRoot">
+              <button type="button" class="admin-user-btn" :aria-expanded="menuOpen" @click="menuOpen = !menuOpen" data-test="user-menu">
+                <hh-avatar :name="session.account.name || session.account.login" :size="32" />
+                <span class="admin-user-text"><b>{{ session.account.name || session.account.login }}</b>
+                  <small>{{ t('role.' + session.account.role) }}</small></span>
+                <hh-icon name="chevronDown" :size="16" />
+              </button>
+              <div v-if="menuOpen" class="admin-user-menu" role="menu">
+                <div class="admin-user-menu-head"><b>{{ session.account.login }}</b><small>{{ t('role.' + session.account.role) }}</small></div>
+                <button type="button" role="menuitem" @click="changePassword"><hh-icon name="key" /> {{ t('pw.title') }}</button>
+                <button type="button" role="menuitem" class="danger" @click="logout" data-test="logout"><hh-icon name="logout" /> {{ t('common.logout') }}</button>
+              </div>
+            </div>
+          </div>
+        </header>
+        <main class="admin-content">
+          <component v-if="current" :is="current.page" :key="current.path" />
+          <hh-empty v-else icon="alert" :title="t('admin.notFound')" :text="t('admin.notFoundText')">
+            <a class="hh-btn hh-btn-primary" href="#/overview" style="margin-top:14px">{{ t('nav.overview') }}</a>
+          </hh-empty>
+        </main>
+      </div>
+      <password-drawer :open="pwOpen" @close="pwOpen = false" />
+    </div>`,
+};
+
+const App = {
+  components: { LoginScreen, StaffOnlyScreen, Shell },
+  setup() {
+    const view = computed(() => {
+      if (!session.ready) return 'loading';
+      if (!session.account) return 'login';
+      if (session.account.role === 'staff') return 'staffOnly';
+      return 'shell';
+    });
+    function afterLogin() {
+      if (!route.path || route.path === '/' || route.path === '/login') navigate('/overview');
+    }
+    async function logout() {
+      try { await api.post('/api/auth/logout'); } catch (_) { /* the session is gone either way */ }
+      clearSession();
+      navigate('/overview');
+    }
+    onUnauthenticated(() => {
+      if (session.account) toast.error(t('err.unauthenticated'));
+      clearSession();
+    });
+    loadSession().then(() => {
+      if (session.account && (route.path === '/' || !route.path)) navigate('/overview');
+    }).catch(() => { session.ready = true; });
+    return { view, afterLogin, logout, t };
+  },
+  template: `
+    <div v-if="view === 'loading'" class="admin-boot"><span class="hh-spinner"></span></div>
+    <login-screen v-else-if="view === 'login'" @done="afterLogin" />
+    <staff-only-screen v-else-if="view === 'staffOnly'" @logout="logout" />
+    <shell v-else @logout="logout" />
+    <hh-toasts />
+    <hh-confirm-host />`,
+};
+
+useShared(createApp(App)).mount('#app');

@@ -1,0 +1,63 @@
+// session.js — who is signed in to the admin console, and what they may do.
+//
+// can(action) mirrors the role table of docs/api.md so the console hides what
+// a role may not do. The server stays the judge: a 403 is still shown politely.
+
+import { reactive } from 'vue';
+import { api } from '/shared/api.js';
+import { timeZone } from '/shared/format.js';
+
+export const session = reactive({
+  ready: false,
+  account: null,
+  enterprise: null,
+});
+
+export async function loadSession() {
+  try {
+    const me = await api.get('/api/auth/me', null, { silent401: true });
+    setSession(me);
+  } catch (e) {
+    session.account = null;
+    if (e.status !== 401) throw e;
+  } finally {
+    session.ready = true;
+  }
+}
+
+export function setSession(me) {
+  session.account = me.account || null;
+  session.enterprise = me.enterprise || null;
+  if (me.enterprise && me.enterprise.timezone) timeZone.value = me.enterprise.timezone;
+}
+
+export function clearSession() {
+  session.account = null;
+  session.enterprise = null;
+}
+
+export const role = () => (session.account ? session.account.role : null);
+
+const RULES = {
+  owner: () => true,
+  brand_manager: (action) => [
+    'overview.view',
+    'brand.view', 'brand.update',
+    'store.view', 'store.create', 'store.update', 'store.archive',
+    'staff.view', 'staff.create', 'staff.update', 'staff.archive',
+    'account.view', 'account.create', 'account.update', 'account.archive',
+  ].includes(action),
+  staff: () => false,
+};
+
+export function can(action) {
+  const r = role();
+  return !!(r && RULES[r] && RULES[r](action));
+}
+
+// Roles the current account may give to a new account.
+export function assignableRoles() {
+  if (role() === 'owner') return ['owner', 'brand_manager', 'staff'];
+  if (role() === 'brand_manager') return ['staff'];
+  return [];
+}
