@@ -222,6 +222,7 @@ static int cmd_serve(hh_app *app)
     mkdir(app->files_dir, 0750);
     hh_tp_batches_resume(app);
     hh_product_batches_resume(app);
+    hh_imports_recover(app);
     printf("huohua listening on http://%s:%d/\n", app->cfg.listen, app->bound_port);
     printf("  admin console  http://%s:%d/admin/\n  staff app      http://%s:%d/staff/\n"
            "  member H5      http://%s:%d/m/\n",
@@ -289,9 +290,10 @@ static int cmd_routes(bool json)
         for (int m = HH_GET; m <= HH_DELETE; m <<= 1) {
             if (!(r->methods & m)) continue;
             if (json)
-                printf("{\"method\":\"%s\",\"path\":\"%s\",\"auth\":\"%s\"}\n", hh_method_name(m),
-                       r->pattern,
-                       r->auth == HH_AUTH_ACCOUNT ? "account" : r->auth == HH_AUTH_MEMBER ? "member" : "none");
+                printf("{\"method\":\"%s\",\"path\":\"%s\",\"auth\":\"%s\",\"idempotency\":%s,\"upload\":%s}\n",
+                       hh_method_name(m), r->pattern,
+                       r->auth == HH_AUTH_ACCOUNT ? "account" : r->auth == HH_AUTH_MEMBER ? "member" : "none",
+                       m != HH_GET && !r->no_idempotency ? "true" : "false", r->upload ? "true" : "false");
             else
                 printf("%-7s %s\n", hh_method_name(m), r->pattern);
         }

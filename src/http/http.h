@@ -102,7 +102,11 @@ typedef struct hh_route {
     hh_action action;
     hh_target target;
     bool no_idempotency;  /* auth endpoints: a retry just makes another session */
+    bool upload;          /* the body is a file: streamed to disk, up to HH_MAX_UPLOAD;
+                           * the principal is checked before the first byte is stored */
 } hh_route;
+
+#define HH_MAX_UPLOAD ((int64_t)2 << 30)
 
 /* Scope of an object, for authz. */
 typedef struct hh_scope {
@@ -136,6 +140,9 @@ struct hh_req {
     char *body;
     size_t body_len, body_cap;
     bool body_too_large;
+    int upload_fd;           /* upload routes: the body goes to upload_path */
+    const char *upload_path; /* arena; the handler takes the file (renames or unlinks it) */
+    int64_t upload_len;
     json_t *json;            /* parsed body, owned by the arena */
 
     hh_principal who;

@@ -429,6 +429,7 @@ hh_status hh_import_members(hh_store *store, int64_t enterprise_id, const char *
     csv_init(&p, CSV_APPEND_NULL);
     char *buf = hh_xmalloc(1 << 20);
     size_t n;
+    long blocks = 0;
     hh_status st = HH_OK;
     while ((n = fread(buf, 1, 1 << 20, f)) > 0) {
         if (csv_parse(&p, buf, n, on_field, on_row, im) != n) {
@@ -438,6 +439,7 @@ hh_status hh_import_members(hh_store *store, int64_t enterprise_id, const char *
         }
         im->st.bytes_done += (int64_t)n;
         if (im->fail) break;
+        if (progress && ++blocks % 8 == 0) progress(ud, &im->st);
     }
     if (st == HH_OK) csv_fini(&p, on_field, on_row, im);
     csv_free(&p);

@@ -99,6 +99,15 @@ hh_status hh_h_members_merge(hh_req *r);
 hh_status hh_h_member_erase(hh_req *r);
 hh_status hh_h_members_export(hh_req *r);
 
+/* imports (member/imports.c) */
+hh_status hh_h_imports_list(hh_req *r);
+hh_status hh_h_import_create(hh_req *r);
+hh_status hh_h_import_get(hh_req *r);
+hh_status hh_h_import_errors(hh_req *r);
+/* Mark imports left running by a stopped server as failed (the file is kept:
+ * importing it again is safe). */
+void hh_imports_recover(hh_app *app);
+
 /* tags */
 hh_status hh_h_tags_list(hh_req *r);
 hh_status hh_h_tag_create(hh_req *r);

@@ -194,6 +194,15 @@ const hh_migration hh_migrations[] = {
      "  closed_by INTEGER, closed_at INTEGER, note TEXT);"
      "CREATE INDEX product_alerts_ent ON product_alerts(enterprise_id, status, id);"
      "CREATE UNIQUE INDEX product_alerts_once ON product_alerts(code_id, kind);"},
+    {6, "import jobs",
+     "CREATE TABLE import_jobs ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, kind TEXT NOT NULL,"
+     "  filename TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('running','done','failed')),"
+     "  bytes_total INTEGER NOT NULL, bytes_done INTEGER NOT NULL DEFAULT 0, rows INTEGER NOT NULL DEFAULT 0,"
+     "  created INTEGER NOT NULL DEFAULT 0, existing INTEGER NOT NULL DEFAULT 0,"
+     "  duplicate INTEGER NOT NULL DEFAULT 0, invalid INTEGER NOT NULL DEFAULT 0, error TEXT,"
+     "  created_by INTEGER, created_at INTEGER NOT NULL, finished_at INTEGER);"
+     "CREATE INDEX import_jobs_ent ON import_jobs(enterprise_id, id);"},
 };
 
 const size_t hh_migrations_count = sizeof(hh_migrations) / sizeof(hh_migrations[0]);
