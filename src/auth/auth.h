@@ -24,6 +24,10 @@ hh_role hh_role_parse(const char *s); /* HH_ROLE_NONE when unknown (member exclu
  * (401) when the route needs a principal of another kind. */
 hh_status hh_auth_resolve(hh_req *r);
 
+/* Drop every cached principal (see session.c). Called after a commit that
+ * changed sessions, accounts, staff or store brands. */
+void hh_auth_invalidate(void);
+
 /* Load the scope of the route's {id} object and check the route's action. */
 hh_status hh_authz_route(hh_req *r);
 /* Load the scope of object `id` of kind `t`. HH_E_NOT_FOUND when it does not exist. */

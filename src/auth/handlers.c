@@ -123,6 +123,7 @@ hh_status hh_h_login(hh_req *r)
 
 static hh_status logout_write(hh_db *tx, hh_req *r)
 {
+    r->auth_changed = true;
     char hash[65];
     hh_token_hash(r->ud, hash);
     hh_status st = hh_db_run(tx, NULL, "DELETE FROM sessions WHERE token_hash = ?", HH_A(HH_S(hash)));
@@ -156,6 +157,7 @@ hh_status hh_h_me(hh_req *r)
 
 static hh_status password_write(hh_db *tx, hh_req *r)
 {
+    r->auth_changed = true;
     login_ctx *c = r->ud;
     hh_status st = hh_db_run(tx, NULL, "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?",
                              HH_A(HH_S(c->new_hash), HH_I(hh_now_ms()), HH_I(r->who.id)));

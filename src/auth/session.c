@@ -12,6 +12,8 @@
 #include "core/log.h"
 
 #include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -91,7 +93,68 @@ const char *hh_request_token(hh_req *r, const char *cookie_name)
     return hh_cookie(r, cookie_name);
 }
 
-/* ---- resolving the principal ---- */
+/* ---- resolving the principal ----
+ *
+ * Every request resolves its token, which costs two to four reads. Each HTTP
+ * thread keeps the principals it resolved for CACHE_TTL_MS, tagged with the
+ * global auth epoch; a write that changes sessions, accounts, staff or store
+ * brands sets r->auth_changed and the epoch moves once it is durable (before
+ * its answer is sent), so a client never sees its own change undone. */
+
+#define CACHE_SLOTS 256
+#define CACHE_TTL_MS 2000
+
+typedef struct {
+    char hash[65];
+    bool member;
+    uint64_t epoch;
+    int64_t cached_at, session_expires;
+    hh_principal p;
+    char login[72], name[104];
+} cached_principal;
+
+static _Thread_local cached_principal cache[CACHE_SLOTS];
+static _Atomic uint64_t auth_epoch = 1;
+
+void hh_auth_invalidate(void)
+{
+    atomic_fetch_add(&auth_epoch, 1);
+}
+
+static cached_principal *cache_slot(const char *hash)
+{
+    unsigned v = 0;
+    sscanf(hash, "%8x", &v);
+    return &cache[v % CACHE_SLOTS];
+}
+
+static bool cache_get(hh_req *r, const char *hash, bool member)
+{
+    cached_principal *c = cache_slot(hash);
+    int64_t now = hh_now_ms();
+    if (c->member != member || strcmp(c->hash, hash) || c->epoch != atomic_load(&auth_epoch) ||
+        now - c->cached_at > CACHE_TTL_MS || now >= c->session_expires)
+        return false;
+    r->who = c->p;
+    r->who.login = hh_strdup(r->arena, c->login);
+    r->who.name = hh_strdup(r->arena, c->name);
+    return true;
+}
+
+static void cache_put(hh_req *r, const char *hash, bool member, uint64_t epoch, int64_t session_expires)
+{
+    cached_principal *c = cache_slot(hash);
+    memcpy(c->hash, hash, 65);
+    c->member = member;
+    c->epoch = epoch;
+    c->cached_at = hh_now_ms();
+    c->session_expires = session_expires;
+    c->p = r->who;
+    snprintf(c->login, sizeof c->login, "%s", r->who.login ? r->who.login : "");
+    snprintf(c->name, sizeof c->name, "%s", r->who.name ? r->who.name : "");
+    c->p.login = c->p.name = NULL;
+}
+
 
 static bool valid_token(const char *t)
 {
@@ -151,21 +214,29 @@ static hh_status resolve_kind(hh_req *r, const char *kind, const char *cookie)
     if (!valid_token(token)) return HH_E_UNAUTHENTICATED;
     char hash[65];
     hh_token_hash(token, hash);
+    bool member = !strcmp(kind, "member");
+    if (cache_get(r, hash, member)) return HH_OK;
+    uint64_t epoch = atomic_load(&auth_epoch); /* read before the store: a change after it misses */
     hh_db *db = hh_store_reader(r->app->store);
     json_t *s;
     hh_status st = hh_db_one(db, &s,
-                             "SELECT subject_id, enterprise_id FROM sessions"
+                             "SELECT subject_id, enterprise_id, expires_at FROM sessions"
                              " WHERE token_hash = ? AND kind = ? AND expires_at > ?",
                              HH_A(HH_S(hash), HH_S(kind), HH_I(hh_now_ms())));
     if (st != HH_OK) return st == HH_E_NOT_FOUND ? HH_E_UNAUTHENTICATED : st;
     int64_t subject = json_integer_value(json_object_get(s, "subject_id"));
     int64_t ent = json_integer_value(json_object_get(s, "enterprise_id"));
+    int64_t expires = json_integer_value(json_object_get(s, "expires_at"));
     json_decref(s);
-    if (!strcmp(kind, "account")) return load_account(r, db, subject);
-    r->who.role = HH_ROLE_MEMBER;
-    r->who.id = subject;
-    r->who.enterprise_id = ent;
-    return HH_OK;
+    if (!member) {
+        st = load_account(r, db, subject);
+    } else {
+        r->who.role = HH_ROLE_MEMBER;
+        r->who.id = subject;
+        r->who.enterprise_id = ent;
+    }
+    if (st == HH_OK) cache_put(r, hash, member, epoch, expires);
+    return st;
 }
 
 int64_t hh_auth_peek_member(hh_req *r)

@@ -165,6 +165,9 @@ struct hh_req {
         const char *field, *zh, *en;
     } err;
     bool keep_changes;       /* keep a failing write's changes (e.g. attempt counters) */
+    bool auth_changed;       /* the write changes who may do what (sessions, accounts,
+                              * staff stores, store brands): cached principals are
+                              * dropped once it is durable */
     void *ud;                /* handler state carried into its write/async steps (arena) */
     /* Called on the writer thread once the write is durable (not on replays):
      * start background work that must not run before the commit. Keep it short. */

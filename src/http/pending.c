@@ -12,6 +12,7 @@
  */
 #include "http/app.h"
 #include "http/internal.h"
+#include "auth/auth.h"
 #include "core/log.h"
 
 #include <sodium.h>
@@ -76,6 +77,18 @@ static hh_status write_apply(hh_db *tx, void *ud)
         if (st != HH_E_NOT_FOUND) return st;
     }
 
+    if (!r->idem_key) {
+        /* the writer's savepoint around this command is enough */
+        hh_status st = r->write_fn(tx, r);
+        if (st == HH_OK) {
+            if (!r->resp) hh_reply(r, 200, json_pack("{s:b}", "ok", 1));
+            return HH_OK;
+        }
+        if (st == HH_E_STORAGE || st == HH_E_NOMEM || st == HH_E_UNAVAILABLE) return st;
+        hh__render_error(r, st);
+        return r->keep_changes ? HH_OK : st; /* a refusal's changes are rolled back by the writer */
+    }
+
     hh_status st = hh_db_exec(tx, "SAVEPOINT handler");
     if (st != HH_OK) return st;
     st = r->write_fn(tx, r);
@@ -103,8 +116,10 @@ static hh_status write_apply(hh_db *tx, void *ud)
 static void write_done(void *ud, hh_status st)
 {
     hh_req *r = ud;
-    if (st != HH_OK) {
-        /* the batch (or this command's savepoint) failed: nothing was stored */
+    if (r->auth_changed && (st == HH_OK || r->keep_changes)) hh_auth_invalidate();
+    if (st != HH_OK && !(r->resp && r->err.st == st)) {
+        /* the batch failed: nothing was stored (a refused command already
+         * carries its own error answer) */
         r->replayed = false;
         hh__render_error(r, st);
     } else if (r->after_commit && !r->replayed && r->status < 300) {

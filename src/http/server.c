@@ -575,7 +575,7 @@ hh_status hh_server_start(hh_app *app)
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.idle_timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), /* caps headers too */
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, app,

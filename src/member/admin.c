@@ -422,6 +422,7 @@ hh_status hh_h_members_transfer(hh_req *r)
 
 static hh_status merge_write(hh_db *tx, hh_req *r)
 {
+    r->auth_changed = true;
     admin_in *in = r->ud;
     json_t *a, *b;
     hh_status st = member_full(tx, r, in->survivor_id, true, &a);
@@ -517,6 +518,7 @@ hh_status hh_h_members_merge(hh_req *r)
 
 static hh_status erase_write(hh_db *tx, hh_req *r)
 {
+    r->auth_changed = true;
     admin_in *in = r->ud;
     json_t *m;
     hh_status st = hh_db_one(tx, &m, "SELECT status FROM members WHERE id = ?", HH_A(HH_I(r->path_id)));

@@ -220,6 +220,7 @@ hh_status hh_h_member_login(hh_req *r)
 
 static hh_status logout_write(hh_db *tx, hh_req *r)
 {
+    r->auth_changed = true;
     char hash[65];
     hh_token_hash(r->ud, hash);
     hh_status st = hh_db_run(tx, NULL, "DELETE FROM sessions WHERE token_hash = ? AND kind = 'member'",

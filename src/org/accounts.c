@@ -249,6 +249,7 @@ hh_status hh_h_account_create(hh_req *r)
 
 static hh_status account_update_write(hh_db *tx, hh_req *r)
 {
+    r->auth_changed = true;
     account_in *in = r->ud;
     json_t *before, *after;
     hh_status st = hh_account_get(tx, r->path_id, &before);

@@ -170,6 +170,7 @@ hh_status hh_h_staff_create(hh_req *r)
 
 static hh_status staff_update_write(hh_db *tx, hh_req *r)
 {
+    r->auth_changed = true;
     staff_in *in = r->ud;
     json_t *before, *after;
     hh_status st = staff_get(tx, r->path_id, &before);
@@ -208,6 +209,7 @@ hh_status hh_h_staff_update(hh_req *r)
 
 static hh_status staff_archive_write(hh_db *tx, hh_req *r)
 {
+    r->auth_changed = true;
     json_t *before, *after;
     hh_status st = staff_get(tx, r->path_id, &before);
     if (st) return st;

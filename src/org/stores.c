@@ -192,6 +192,7 @@ hh_status hh_h_store_create(hh_req *r)
 
 static hh_status store_update_write(hh_db *tx, hh_req *r)
 {
+    r->auth_changed = true;
     store_in *in = r->ud;
     json_t *before, *after;
     hh_status st = store_get(tx, r->path_id, &before);
