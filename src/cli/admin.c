@@ -223,6 +223,7 @@ int hh_cmd_user_add(hh_app *app, int argc, char **argv)
         {"brand", required_argument, 0, 'b'},    {"staff", required_argument, 0, 's'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     user_ctx u = {.enterprise_id = 1, .role = "owner"};
+    bool help = false;
     const char *password = getenv("HUOHUA_PASSWORD");
     int o;
     optind = 1;
@@ -245,6 +246,8 @@ int hh_cmd_user_add(hh_app *app, int argc, char **argv)
             if (!hh_parse_i64(optarg, &u.staff_id)) goto usage;
             break;
         case 'h':
+            help = true;
+            goto usage;
         default: goto usage;
         }
     }
@@ -274,12 +277,12 @@ int hh_cmd_user_add(hh_app *app, int argc, char **argv)
     printf("account %s (%s) added with id %lld\n", u.login, u.role, (long long)u.new_id);
     return 0;
 usage:
-    fprintf(stderr,
+    fprintf(help ? stdout : stderr,
             "Usage: huohua user add --login NAME --password PW [--name NAME] [--role ROLE]\n"
             "                       [--enterprise ID] [--brand ID ...] [--staff ID] [--db FILE]\n"
             "  ROLE is owner (default), brand_manager (needs --brand) or staff (needs --staff).\n"
             "  The password may come from HUOHUA_PASSWORD instead of --password.\n");
-    return 2;
+    return help ? 0 : 2;
 }
 
 typedef struct {
@@ -306,6 +309,7 @@ int hh_cmd_enterprise_add(hh_app *app, int argc, char **argv)
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     ent_ctx e = {0};
+    bool help = false;
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -313,8 +317,10 @@ int hh_cmd_enterprise_add(hh_app *app, int argc, char **argv)
             app->cfg.db_path = optarg;
         else if (o == 'n')
             e.name = optarg;
-        else
+        else {
+            help = o == 'h';
             goto usage;
+        }
     }
     if (!e.name || !*e.name) goto usage;
     hh_store_config sc = {.path = app->cfg.db_path, .batch_max = 1};
@@ -328,7 +334,7 @@ int hh_cmd_enterprise_add(hh_app *app, int argc, char **argv)
     printf("%lld\n", (long long)e.id);
     return 0;
 usage:
-    fprintf(stderr, "Usage: huohua enterprise add --name NAME [--db FILE]\n"
-                    "Prints the new enterprise's id (use it with `huohua user add --enterprise ID`).\n");
-    return 2;
+    fprintf(help ? stdout : stderr, "Usage: huohua enterprise add --name NAME [--db FILE]\n"
+                                    "Prints the new enterprise's id (use it with `huohua user add --enterprise ID`).\n");
+    return help ? 0 : 2;
 }

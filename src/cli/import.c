@@ -40,6 +40,7 @@ int hh_cmd_import_members(hh_app *app, int argc, char **argv)
                                          {0, 0, 0, 0}};
     int64_t ent = 1;
     const char *errors = NULL;
+    bool help = false;
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -49,8 +50,10 @@ int hh_cmd_import_members(hh_app *app, int argc, char **argv)
             continue;
         else if (o == 'x')
             errors = optarg;
-        else
+        else {
+            help = o == 'h';
             goto usage;
+        }
     }
     if (optind >= argc) goto usage;
     const char *file = argv[optind];
@@ -86,8 +89,8 @@ int hh_cmd_import_members(hh_app *app, int argc, char **argv)
     if (st.duplicate + st.invalid) printf("rows not imported are listed with their line numbers in %s\n", errors);
     return 0;
 usage:
-    fprintf(stderr, "Usage: huohua import members FILE.csv [--db FILE] [--enterprise ID] [--errors FILE]\n"
+    fprintf(help ? stdout : stderr, "Usage: huohua import members FILE.csv [--db FILE] [--enterprise ID] [--errors FILE]\n"
                     "  Columns by header: 手机号/phone (required), 姓名/name, 性别/gender, 生日/birthday,\n"
                     "  城市代码/city_code, 会员号/legacy_no, 注册时间/registered_at. Re-running changes nothing.\n");
-    return 2;
+    return help ? 0 : 2;
 }

@@ -322,8 +322,10 @@ int main(int argc, char **argv)
     char **sub_argv = argv + 1;
     if (!strcmp(cmd, "import")) {
         if (argc < 3 || strcmp(argv[2], "members")) {
-            fprintf(stderr, "Usage: huohua import members FILE.csv [--db FILE] [--enterprise ID] [--errors FILE]\n");
-            return 2;
+            bool help = argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
+            fprintf(help ? stdout : stderr,
+                    "Usage: huohua import members FILE.csv [--db FILE] [--enterprise ID] [--errors FILE]\n");
+            return help ? 0 : 2;
         }
         return hh_cmd_import_members(&app, argc - 2, argv + 2);
     }
@@ -331,8 +333,9 @@ int main(int argc, char **argv)
         sub_argc--;
         sub_argv++;
     } else if (!strcmp(cmd, "user") || !strcmp(cmd, "enterprise")) {
-        fprintf(stderr, "Usage: huohua %s add [OPTIONS]   (see huohua %s add --help)\n", cmd, cmd);
-        return 2;
+        bool help = argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
+        fprintf(help ? stdout : stderr, "Usage: huohua %s add [OPTIONS]   (see huohua %s add --help)\n", cmd, cmd);
+        return help ? 0 : 2;
     }
     flags f = {0};
     if (strcmp(cmd, "user") && strcmp(cmd, "enterprise")) parse_opts(&app.cfg, &f, sub_argc, sub_argv);

@@ -24,6 +24,7 @@ static int nthreads;
 static void *worker_main(void *unused)
 {
     (void)unused;
+    pthread_setname_np(pthread_self(), "hh-worker");
     for (;;) {
         pthread_mutex_lock(&mu);
         while (!head && !stopping) pthread_cond_wait(&cv, &mu);

@@ -84,6 +84,8 @@ const hh_route hh_routes[] = {
     {HH_POST, "/api/members/{id}/owner", hh_h_member_owner, A, HH_ACT_MEMBER_WRITE, HH_T_MEMBER, false, false},
     {HH_POST, "/api/members/{id}/erase", hh_h_member_erase, A, HH_ACT_ADMIN, HH_T_MEMBER, false, false},
     {HH_DELETE, "/api/member-identities/{id}", hh_h_member_identity_delete, A, HH_ACT_MEMBER_WRITE, 0, false, false},
+    {HH_GET, "/api/settings/lifecycle", hh_h_lifecycle_get, A, HH_ACT_MEMBER_READ, 0, false, false},
+    {HH_PUT, "/api/settings/lifecycle", hh_h_lifecycle_put, A, HH_ACT_ADMIN, 0, false, false},
     {HH_GET, "/api/tags", hh_h_tags_list, A, HH_ACT_MEMBER_READ, 0, false, false},
     {HH_POST, "/api/tags", hh_h_tag_create, A, HH_ACT_MEMBER_WRITE, 0, false, false},
     {HH_PATCH, "/api/tags/{id}", hh_h_tag_update, A, HH_ACT_MEMBER_WRITE, HH_T_TAG, false, false},

@@ -107,8 +107,7 @@ static hh_phone_result normalize(importer *im, const char *raw, char out[HH_PHON
             char probe[12];
             memcpy(probe, raw, 7);
             memcpy(probe + 7, "0000", 5);
-            char tmp[HH_PHONE_MAX];
-            *memo = hh_phone_normalize(probe, "CN", true, tmp) == HH_PHONE_OK ? 1 : -1;
+            *memo = hh_phone_cn_mobile_valid(probe) ? 1 : -1;
         }
         if (*memo < 0) return HH_PHONE_INVALID;
         snprintf(out, HH_PHONE_MAX, "+86%s", raw);
@@ -225,6 +224,7 @@ static hh_status chunk_apply(hh_db *tx, void *ud)
 static void *feed(void *arg)
 {
     run *c = arg;
+    pthread_setname_np(pthread_self(), "hh-import-feed");
     for (int from = 0; from < c->n && c->st == HH_OK; from += CHUNK_ROWS) {
         chunk_ref ref = {c, from, from + CHUNK_ROWS < c->n ? from + CHUNK_ROWS : c->n};
         c->st = hh_store_write_sync(c->store, chunk_apply, &ref);

@@ -108,6 +108,10 @@ hh_status hh_h_import_errors(hh_req *r);
  * importing it again is safe). */
 void hh_imports_recover(hh_app *app);
 
+/* lifecycle thresholds (member/settings.c) */
+hh_status hh_h_lifecycle_get(hh_req *r);
+hh_status hh_h_lifecycle_put(hh_req *r);
+
 /* tags */
 hh_status hh_h_tags_list(hh_req *r);
 hh_status hh_h_tag_create(hh_req *r);

@@ -324,6 +324,7 @@ static hh_status run_batch(sq_store *s, hh_cmd *batch)
 static void *writer_main(void *arg)
 {
     sq_store *s = arg;
+    pthread_setname_np(pthread_self(), "hh-writer");
     for (;;) {
         pthread_mutex_lock(&s->mu);
         while (!s->head && !s->stopping) pthread_cond_wait(&s->cv, &s->mu);

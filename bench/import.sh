@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# bench/import.sh — legacy member import at scale and phone lookups on the
+# result, each beside its baseline measured in the same run:
+#   import  `huohua import members` (validation, libphonenumber, dedupe, error
+#           report, legacy-number identities) vs plain SQL: sqlite3's own
+#           .import of the same file into a table with only a UNIQUE phone index
+#   lookup  GET /api/counter/lookup?phone= over HTTP (wrk, 4 connections,
+#           staff token) vs the bare indexed SELECT in process (sql_lookup.c)
+# Environment: BENCH_IMPORT_ROWS [16000000], BENCH_SECONDS [10], BENCH_BUILD [1],
+#              BENCH_TMPDIR [bench/results].
+# Targets (SPEC §5): 16M rows imported in < 120 s; lookup p99 < 1 ms at 16M.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+ROWS="${BENCH_IMPORT_ROWS:-16000000}"
+SECS="${BENCH_SECONDS:-10}"
+TMPBASE="${BENCH_TMPDIR:-$root/bench/results}"
+build="$root/build-bench"
+bin="$build/huohua"
+mkdir -p "$TMPBASE"
+log() { printf '%s\n' "$*" >&2; }
+die() { log "bench: FAIL: $*"; exit 1; }
+
+for c in wrk sqlite3 curl; do command -v $c >/dev/null || { log "bench: installing $c"; apt-get install -y -qq $c >/dev/null; }; done
+if [ "${BENCH_BUILD:-1}" = 1 ]; then
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DHH_TESTS=OFF >/dev/null
+  cmake --build "$build" -j"$(nproc)" >/dev/null
+fi
+cc -O2 -o "$build/gen_members" bench/import/gen_members.c
+cc -O2 -o "$build/sql_lookup" bench/import/sql_lookup.c -lsqlite3
+
+work="$(mktemp -d "$TMPBASE/import.XXXXXX")"
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+log "bench: generating $ROWS rows"
+"$build/gen_members" "$ROWS" > "$work/members.csv"
+size=$(stat -c %s "$work/members.csv")
+
+# --- ours
+"$bin" demo --db "$work/h.db" --quiet >/dev/null 2>&1 || die "demo"
+t0=$(now)
+"$bin" import members "$work/members.csv" --db "$work/h.db" --errors "$work/errors.csv" > "$work/import.out" 2>/dev/null || die "import"
+t1=$(now)
+ours=$(echo "$t1 - $t0" | bc)
+# --- again: nothing changes
+t2=$(now)
+"$bin" import members "$work/members.csv" --db "$work/h.db" --errors "$work/errors2.csv" > "$work/import2.out" 2>/dev/null || die "re-import"
+t3=$(now)
+again=$(echo "$t3 - $t2" | bc)
+members=$(sqlite3 "$work/h.db" "SELECT count(*) FROM members")
+
+# --- baseline: sqlite3 .import into a table with a UNIQUE phone index
+sqlite3 "$work/plain.db" "PRAGMA journal_mode=WAL; CREATE TABLE m (legacy TEXT, phone TEXT UNIQUE, name TEXT, gender TEXT, birthday TEXT, city TEXT, registered TEXT);" >/dev/null
+t4=$(now)
+sqlite3 "$work/plain.db" ".mode csv" ".import --skip 1 $work/members.csv m" 2>/dev/null || true
+t5=$(now)
+plain=$(echo "$t5 - $t4" | bc)
+
+# --- lookups
+"$bin" serve --db "$work/h.db" --port 0 --listen 127.0.0.1 > "$work/serve.out" 2> "$work/serve.err" &
+pid=$!
+for _ in $(seq 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+url=$(grep -o 'http://[^ ]*' "$work/serve.out" | head -1); url="${url%/}"
+token=$(curl -s -XPOST "$url/api/auth/login" -H 'content-type: application/json' -d '{"login":"ba001","password":"huohua123"}' | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
+[ ${#token} = 64 ] || die "login"
+HH_TOKEN=$token HH_ROWS=$ROWS wrk -t2 -c4 -d1s -s bench/import/lookup.lua "$url" >/dev/null 2>&1 || true
+HH_TOKEN=$token HH_ROWS=$ROWS wrk -t2 -c4 -d"${SECS}s" --latency -s bench/import/lookup.lua "$url" > "$work/wrk.out" 2>&1 || die "wrk"
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+http=$(grep '^LOOKUP' "$work/wrk.out")
+sql=$("$build/sql_lookup" "$work/h.db" "$ROWS" 200000)
+
+p99_http=$(echo "$http" | sed 's/.*p99_us=\([0-9]*\).*/\1/')
+p99_sql=$(echo "$sql" | sed 's/.*p99_us=\([0-9.]*\).*/\1/')
+echo "== Huohua import benchmark  $(date -u '+%Y-%m-%d %H:%M UTC')  ($(nproc) CPUs)"
+echo "file    : $ROWS rows, $((size / 1048576)) MiB"
+printf 'import  : ours %.1f s (%.0f rows/s)  | plain sqlite3 .import %.1f s  | ratio ours/plain %.2fx  | target < 120 s for 16M\n' \
+  "$ours" "$(echo "$ROWS / $ours" | bc -l)" "$plain" "$(echo "$ours / $plain" | bc -l)"
+printf 're-run  : %.1f s, members before/after unchanged (%s)\n' "$again" "$members"
+sed 's/^/result  : /' "$work/import.out" | head -1
+echo "lookup  : HTTP  $http"
+echo "lookup  : plain $sql"
+printf 'lookup p99: HTTP %s us vs plain SQL %s us (ratio %.1fx)  | target < 1000 us\n' "$p99_http" "$p99_sql" "$(echo "$p99_http / $p99_sql" | bc -l)"
