@@ -53,7 +53,9 @@ static const char *serve_help =
     "  --access-log FILE      JSON-lines access log, - for stderr [HUOHUA_ACCESS_LOG] (off)\n"
     "  --log FILE             server log, - for stderr (-)\n"
     "  --session-hours N      session lifetime (168)\n"
-    "  --sms-provider NAME    SMS provider: log [HUOHUA_SMS_PROVIDER] (log)\n"
+    "  --sms-provider NAME    SMS provider: log (codes in the server log) or http [HUOHUA_SMS_PROVIDER] (log)\n"
+    "  --sms-url URL          http provider: where messages are POSTed [HUOHUA_SMS_URL]\n"
+    "                         (its HMAC key comes from HUOHUA_SMS_SECRET only, never a flag)\n"
     "  --public-url URL       base URL printed in QR codes [HUOHUA_PUBLIC_URL] (http://LISTEN:PORT)\n";
 
 static const char *env_or(const char *name, const char *dflt)
@@ -81,11 +83,13 @@ void hh_config_defaults(hh_config *c)
     c->session_ttl_ms = 7LL * 24 * 3600 * 1000;
     c->sms_provider = env_or("HUOHUA_SMS_PROVIDER", "log");
     c->public_url = env_or("HUOHUA_PUBLIC_URL", "");
+    c->sms_url = env_or("HUOHUA_SMS_URL", "");
+    c->sms_secret = env_or("HUOHUA_SMS_SECRET", "");
 }
 
 enum {
     O_DB = 1000, O_LISTEN, O_PORT, O_WEB, O_THREADS, O_BATCH, O_BODY, O_CONNS, O_IDLE, O_ALOG,
-    O_LOG, O_SESSION, O_SMS, O_JSON, O_QUIET, O_PUBLIC
+    O_LOG, O_SESSION, O_SMS, O_JSON, O_QUIET, O_PUBLIC, O_SMS_URL
 };
 
 static const struct option common_opts[] = {
@@ -103,6 +107,7 @@ static const struct option common_opts[] = {
     {"session-hours", required_argument, 0, O_SESSION},
     {"sms-provider", required_argument, 0, O_SMS},
     {"public-url", required_argument, 0, O_PUBLIC},
+    {"sms-url", required_argument, 0, O_SMS_URL},
     {"json", no_argument, 0, O_JSON},
     {"quiet", no_argument, 0, O_QUIET},
     {"help", no_argument, 0, 'h'},
@@ -144,13 +149,8 @@ static void parse_opts(hh_config *c, flags *f, int argc, char **argv)
         case O_SESSION:
             c->session_ttl_ms = (int64_t)parse_int(optarg, "--session-hours", 1, 24 * 365) * 3600000;
             break;
-        case O_SMS:
-            if (strcmp(optarg, "log")) {
-                fprintf(stderr, "huohua: unknown SMS provider %s (known: log)\n", optarg);
-                exit(2);
-            }
-            c->sms_provider = optarg;
-            break;
+        case O_SMS: c->sms_provider = optarg; break;
+        case O_SMS_URL: c->sms_url = optarg; break;
         case O_PUBLIC: c->public_url = optarg; break;
         case O_JSON: f->json = true; break;
         case O_QUIET: f->quiet = true; break;
@@ -199,6 +199,14 @@ static int cmd_serve(hh_app *app)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* threads started below inherit the mask */
     signal(SIGPIPE, SIG_IGN);
+    if (strcmp(app->cfg.sms_provider, "log") && strcmp(app->cfg.sms_provider, "http")) {
+        fprintf(stderr, "huohua: unknown SMS provider %s (known: log, http)\n", app->cfg.sms_provider);
+        return 2;
+    }
+    if (!strcmp(app->cfg.sms_provider, "http") && (!*app->cfg.sms_url || strlen(app->cfg.sms_secret) < 16)) {
+        fprintf(stderr, "huohua: the http SMS provider needs HUOHUA_SMS_URL and HUOHUA_SMS_SECRET (16+ characters)\n");
+        return 2;
+    }
     if (open_store(app)) return 1;
     hh_divisions_load(app);
     if (hh_code_key_load(app->store, app->code_key) != HH_OK) {
@@ -223,6 +231,7 @@ static int cmd_serve(hh_app *app)
     hh_tp_batches_resume(app);
     hh_product_batches_resume(app);
     hh_imports_recover(app);
+    if (!strcmp(app->cfg.sms_provider, "http")) hh_sms_dispatcher_start(app);
     printf("huohua listening on http://%s:%d/\n", app->cfg.listen, app->bound_port);
     printf("  admin console  http://%s:%d/admin/\n  staff app      http://%s:%d/staff/\n"
            "  member H5      http://%s:%d/m/\n",
@@ -251,6 +260,7 @@ static int cmd_serve(hh_app *app)
     }
     hh_info("server.stopping", NULL);
     hh_server_stop(app);
+    hh_sms_dispatcher_stop();
     hh_workers_stop();
     hh_store_close(app->store);
     json_decref(app->divisions);

@@ -20,7 +20,9 @@ typedef struct hh_config {
     const char *access_log;    /* --access-log FILE; default: off ("" ) , "-" stderr */
     const char *server_log;    /* --log FILE; default stderr */
     int64_t session_ttl_ms;    /* --session-hours; default 7 days */
-    const char *sms_provider;  /* HUOHUA_SMS_PROVIDER: log (default) */
+    const char *sms_provider;  /* HUOHUA_SMS_PROVIDER: log (default) or http */
+    const char *sms_url;       /* HUOHUA_SMS_URL: the http provider's endpoint */
+    const char *sms_secret;    /* HUOHUA_SMS_SECRET: HMAC key of the http provider */
     const char *public_url;    /* HUOHUA_PUBLIC_URL, --public-url: base of QR links
                                 * (default http://LISTEN:PORT) */
 } hh_config;

@@ -126,5 +126,8 @@ void hh_tags_recompute_all(hh_store *store);
  * get the opt-out line). */
 hh_status hh_sms_send(hh_db *tx, hh_req *r, int64_t enterprise_id, const char *phone,
                       const char *kind, const char *text);
+/* The http provider's delivery thread (member/sms_http.c). */
+void hh_sms_dispatcher_start(hh_app *app);
+void hh_sms_dispatcher_stop(void);
 
 #endif

@@ -3,6 +3,7 @@
  * sms_outbox in the caller's transaction. The "log" provider (development and
  * the demo) prints OTP codes to the server log so that a developer or a test
  * can read them; it is the only place a code is ever logged.
+ * The "http" provider queues the message; member/sms_http.c delivers it.
  * Marketing messages carry the opt-out line the MIIT rules require; OTP
  * messages are transactional and do not.
  */
@@ -22,9 +23,10 @@ hh_status hh_sms_send(hh_db *tx, hh_req *r, int64_t enterprise_id, const char *p
     if (!strcmp(kind, "marketing")) text = hh_sprintf(r->arena, "%s%s", text, OPT_OUT);
     hh_status st = hh_db_run(tx, NULL,
                              "INSERT INTO sms_outbox (enterprise_id, phone, kind, text, provider,"
-                             " status, created_at) VALUES (?, ?, ?, ?, ?, 'sent', ?)",
-                             HH_A(HH_I(enterprise_id), HH_S(phone), HH_S(kind), HH_S(text),
-                                  HH_S(provider), HH_I(hh_now_ms())));
+                             " status, created_at, next_attempt_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             HH_A(HH_I(enterprise_id), HH_S(phone), HH_S(kind), HH_S(text), HH_S(provider),
+                                  HH_S(strcmp(provider, "log") ? "queued" : "sent"), HH_I(hh_now_ms()),
+                                  HH_I(hh_now_ms()), strcmp(provider, "log") ? HH_NULL : HH_I(hh_now_ms())));
     if (st) return st;
     if (!strcmp(provider, "log")) {
         const char *code = NULL;
@@ -50,7 +52,7 @@ hh_status hh_h_sms_outbox(hh_req *r)
     hh_db *db = hh_store_reader(r->app->store);
     json_t *items;
     st = hh_db_query(db, &items,
-                     "SELECT id, phone, kind, text, provider, status, created_at FROM sms_outbox"
+                     "SELECT id, phone, kind, text, provider, status, attempts, error, created_at, sent_at FROM sms_outbox"
                      " WHERE enterprise_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3",
                      HH_A(HH_I(r->who.enterprise_id), HH_I(limit), HH_I(offset)));
     if (st) return st;

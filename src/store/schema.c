@@ -203,6 +203,12 @@ const hh_migration hh_migrations[] = {
      "  duplicate INTEGER NOT NULL DEFAULT 0, invalid INTEGER NOT NULL DEFAULT 0, error TEXT,"
      "  created_by INTEGER, created_at INTEGER NOT NULL, finished_at INTEGER);"
      "CREATE INDEX import_jobs_ent ON import_jobs(enterprise_id, id);"},
+    {7, "SMS delivery through providers: attempts and retries",
+     "ALTER TABLE sms_outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE sms_outbox ADD COLUMN next_attempt_at INTEGER;"
+     "ALTER TABLE sms_outbox ADD COLUMN sent_at INTEGER;"
+     "ALTER TABLE sms_outbox ADD COLUMN error TEXT;"
+     "CREATE INDEX sms_outbox_queue ON sms_outbox(next_attempt_at) WHERE status = 'queued';"},
 };
 
 const size_t hh_migrations_count = sizeof(hh_migrations) / sizeof(hh_migrations[0]);
