@@ -4,6 +4,7 @@
  * (fsync) times. Counters are relaxed atomics: cheap on the hot path.
  */
 #include "http/app.h"
+#include "core/buf.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -57,28 +58,6 @@ void hh_metrics_observe(int route_index, int status, int64_t ns)
     atomic_fetch_add_explicit(&rm->count, 1, memory_order_relaxed);
 }
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} sbuf;
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    for (;;) {
-        va_start(ap, fmt);
-        int n = vsnprintf(b->buf + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if (n >= 0 && (size_t)n < b->cap - b->len) {
-            b->len += (size_t)n;
-            return;
-        }
-        b->cap = b->cap * 2 + (size_t)(n > 0 ? n : 256);
-        b->buf = hh_xrealloc(b->buf, b->cap);
-    }
-}
-
 static void route_label(int slot, const char **pattern, const char **method)
 {
     if (slot >= MAX_ROUTES) {
@@ -93,11 +72,11 @@ static void route_label(int slot, const char **pattern, const char **method)
 
 char *hh_metrics_render(hh_app *app, size_t *len)
 {
-    sbuf b = {hh_xmalloc(16384), 0, 16384};
-    b.buf[0] = 0;
+    hh_buf b = {0};
+    hh_buf_puts(&b, "");
     size_t nroutes = hh_routes_count < MAX_ROUTES ? hh_routes_count : MAX_ROUTES;
 
-    sb_printf(&b, "# HELP huohua_http_requests_total HTTP requests by route and status class.\n"
+    hh_buf_printf(&b, "# HELP huohua_http_requests_total HTTP requests by route and status class.\n"
                   "# TYPE huohua_http_requests_total counter\n");
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < (pass ? NEXTRA : nroutes); i++) {
@@ -107,11 +86,11 @@ char *hh_metrics_render(hh_app *app, size_t *len)
             for (int c = 1; c <= 5; c++) {
                 uint64_t v = atomic_load_explicit(&m[slot].status[c], memory_order_relaxed);
                 if (v)
-                    sb_printf(&b, "huohua_http_requests_total{route=\"%s\",method=\"%s\",status=\"%dxx\"} %llu\n",
+                    hh_buf_printf(&b, "huohua_http_requests_total{route=\"%s\",method=\"%s\",status=\"%dxx\"} %llu\n",
                               pat, meth, c, (unsigned long long)v);
             }
         }
-    sb_printf(&b, "# HELP huohua_http_request_duration_seconds Time from request to answer.\n"
+    hh_buf_printf(&b, "# HELP huohua_http_request_duration_seconds Time from request to answer.\n"
                   "# TYPE huohua_http_request_duration_seconds histogram\n");
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < (pass ? NEXTRA : nroutes); i++) {
@@ -124,55 +103,55 @@ char *hh_metrics_render(hh_app *app, size_t *len)
             for (int k = 0; k < NB; k++) {
                 cum += atomic_load_explicit(&m[slot].buckets[k], memory_order_relaxed);
                 if (k < NB - 1)
-                    sb_printf(&b, "huohua_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"%g\"} %llu\n",
+                    hh_buf_printf(&b, "huohua_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"%g\"} %llu\n",
                               pat, meth, lat_bounds[k], (unsigned long long)cum);
                 else
-                    sb_printf(&b, "huohua_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"+Inf\"} %llu\n",
+                    hh_buf_printf(&b, "huohua_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"+Inf\"} %llu\n",
                               pat, meth, (unsigned long long)cum);
             }
-            sb_printf(&b, "huohua_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n",
+            hh_buf_printf(&b, "huohua_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n",
                       pat, meth, (double)atomic_load(&m[slot].sum_us) / 1e6);
-            sb_printf(&b, "huohua_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %llu\n",
+            hh_buf_printf(&b, "huohua_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %llu\n",
                       pat, meth, (unsigned long long)count);
         }
 
     hh_store_stats st;
     app->store->ops->stats(app->store, &st);
-    sb_printf(&b, "# HELP huohua_store_commits_total Writer transactions committed (one fsync each).\n"
+    hh_buf_printf(&b, "# HELP huohua_store_commits_total Writer transactions committed (one fsync each).\n"
                   "# TYPE huohua_store_commits_total counter\nhuohua_store_commits_total %llu\n",
               (unsigned long long)st.commits);
-    sb_printf(&b, "# HELP huohua_store_failed_commits_total Writer transactions that failed.\n"
+    hh_buf_printf(&b, "# HELP huohua_store_failed_commits_total Writer transactions that failed.\n"
                   "# TYPE huohua_store_failed_commits_total counter\nhuohua_store_failed_commits_total %llu\n",
               (unsigned long long)st.failed_commits);
-    sb_printf(&b, "# HELP huohua_store_commands_total Write commands applied.\n"
+    hh_buf_printf(&b, "# HELP huohua_store_commands_total Write commands applied.\n"
                   "# TYPE huohua_store_commands_total counter\nhuohua_store_commands_total %llu\n",
               (unsigned long long)st.commands);
-    sb_printf(&b, "# HELP huohua_store_batch_size Commands per committed batch.\n"
+    hh_buf_printf(&b, "# HELP huohua_store_batch_size Commands per committed batch.\n"
                   "# TYPE huohua_store_batch_size histogram\n");
     uint64_t cum = 0;
     for (int k = 0; k < 12; k++) {
         cum += st.batch_buckets[k];
         if (k < 11)
-            sb_printf(&b, "huohua_store_batch_size_bucket{le=\"%g\"} %llu\n", hh_store_batch_bounds[k],
+            hh_buf_printf(&b, "huohua_store_batch_size_bucket{le=\"%g\"} %llu\n", hh_store_batch_bounds[k],
                       (unsigned long long)cum);
         else
-            sb_printf(&b, "huohua_store_batch_size_bucket{le=\"+Inf\"} %llu\n", (unsigned long long)cum);
+            hh_buf_printf(&b, "huohua_store_batch_size_bucket{le=\"+Inf\"} %llu\n", (unsigned long long)cum);
     }
-    sb_printf(&b, "huohua_store_batch_size_sum %llu\nhuohua_store_batch_size_count %llu\n",
+    hh_buf_printf(&b, "huohua_store_batch_size_sum %llu\nhuohua_store_batch_size_count %llu\n",
               (unsigned long long)st.batch_sum, (unsigned long long)st.commits);
-    sb_printf(&b, "# HELP huohua_store_commit_seconds Time to run and commit (fsync) one batch.\n"
+    hh_buf_printf(&b, "# HELP huohua_store_commit_seconds Time to run and commit (fsync) one batch.\n"
                   "# TYPE huohua_store_commit_seconds histogram\n");
     cum = 0;
     for (int k = 0; k < 12; k++) {
         cum += st.commit_buckets[k];
         if (k < 11)
-            sb_printf(&b, "huohua_store_commit_seconds_bucket{le=\"%g\"} %llu\n",
+            hh_buf_printf(&b, "huohua_store_commit_seconds_bucket{le=\"%g\"} %llu\n",
                       hh_store_commit_bounds_us[k] / 1e6, (unsigned long long)cum);
         else
-            sb_printf(&b, "huohua_store_commit_seconds_bucket{le=\"+Inf\"} %llu\n", (unsigned long long)cum);
+            hh_buf_printf(&b, "huohua_store_commit_seconds_bucket{le=\"+Inf\"} %llu\n", (unsigned long long)cum);
     }
-    sb_printf(&b, "huohua_store_commit_seconds_sum %.6f\nhuohua_store_commit_seconds_count %llu\n",
+    hh_buf_printf(&b, "huohua_store_commit_seconds_sum %.6f\nhuohua_store_commit_seconds_count %llu\n",
               (double)st.commit_us_sum / 1e6, (unsigned long long)st.commits);
     *len = b.len;
-    return b.buf;
+    return b.data;
 }

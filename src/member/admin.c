@@ -6,6 +6,7 @@
  * and every unmasked read or export is audited.
  */
 #include "member/internal.h"
+#include "core/buf.h"
 #include "auth/auth.h"
 #include "core/log.h"
 #include "core/phone.h"
@@ -562,29 +563,14 @@ hh_status hh_h_member_erase(hh_req *r)
 
 #define EXPORT_MAX 200000
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        while (b->len + n + 1 > b->cap) b->cap = b->cap ? b->cap * 2 : 65536;
-        b->buf = hh_xrealloc(b->buf, b->cap);
-    }
-    memcpy(b->buf + b->len, s, n);
-    b->len += n;
-}
-
-static void csv_field(sbuf *b, const char *s, bool last)
+static void csv_field(hh_buf *b, const char *s, bool last)
 {
     size_t n = strlen(s ? s : "");
     char *q = hh_xmalloc(n * 2 + 3);
     size_t w = csv_write(q, n * 2 + 3, s ? s : "", n);
-    sb_add(b, q, w);
+    hh_buf_add(b, q, w);
     free(q);
-    sb_add(b, last ? "\r\n" : ",", last ? 2 : 1);
+    hh_buf_add(b, last ? "\r\n" : ",", last ? 2 : 1);
 }
 
 static hh_status export_build(hh_db *db, hh_req *r, bool unmasked)
@@ -598,8 +584,8 @@ static hh_status export_build(hh_db *db, hh_req *r, bool unmasked)
         json_decref(rows);
         return st;
     }
-    sbuf b = {0};
-    sb_add(&b, "\xEF\xBB\xBF", 3); /* BOM: Excel opens UTF-8 CSV correctly */
+    hh_buf b = {0};
+    hh_buf_add(&b, "\xEF\xBB\xBF", 3); /* BOM: Excel opens UTF-8 CSV correctly */
     static const char *const head[] = {"会员ID", "手机号", "姓名", "性别", "生日", "城市代码", "生命周期", "注册方式",
                                        "归属门店", "归属导购", "注册时间(UTC)", "最近活跃(UTC)"};
     for (size_t i = 0; i < HH_ARRAY_LEN(head); i++) csv_field(&b, head[i], i + 1 == HH_ARRAY_LEN(head));
@@ -629,7 +615,7 @@ static hh_status export_build(hh_db *db, hh_req *r, bool unmasked)
         for (size_t k = 0; k < HH_ARRAY_LEN(cells); k++) csv_field(&b, cells[k], k + 1 == HH_ARRAY_LEN(cells));
     }
     json_decref(rows);
-    hh_reply_raw(r, 200, "text/csv; charset=utf-8", b.buf, b.len);
+    hh_reply_raw(r, 200, "text/csv; charset=utf-8", b.data, b.len);
     r->content_disposition = unmasked ? "attachment; filename=\"members-unmasked.csv\""
                                       : "attachment; filename=\"members.csv\"";
     return HH_OK;

@@ -4,6 +4,7 @@
  * Error correction level M; a 4-module quiet zone as the standard asks.
  */
 #include "touch/touch.h"
+#include "core/buf.h"
 
 #include <png.h>
 #include <qrencode.h>
@@ -13,42 +14,15 @@
 
 #define QUIET 4
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        while (b->len + n + 1 > b->cap) b->cap = b->cap ? b->cap * 2 : 4096;
-        b->buf = hh_xrealloc(b->buf, b->cap);
-    }
-    memcpy(b->buf + b->len, s, n);
-    b->len += n;
-    b->buf[b->len] = 0;
-}
-
-static void sb_fmt(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_fmt(sbuf *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0) sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-static void xml_escape(sbuf *b, const char *s)
+static void xml_escape(hh_buf *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '<': sb_add(b, "&lt;", 4); break;
-        case '>': sb_add(b, "&gt;", 4); break;
-        case '&': sb_add(b, "&amp;", 5); break;
-        case '"': sb_add(b, "&quot;", 6); break;
-        default: sb_add(b, s, 1);
+        case '<': hh_buf_add(b, "&lt;", 4); break;
+        case '>': hh_buf_add(b, "&gt;", 4); break;
+        case '&': hh_buf_add(b, "&amp;", 5); break;
+        case '"': hh_buf_add(b, "&quot;", 6); break;
+        default: hh_buf_add(b, s, 1);
         }
     }
 }
@@ -59,31 +33,31 @@ char *hh_qr_svg(const char *text, int px, const char *label, size_t *len)
     if (!qr) return NULL;
     int w = qr->width, full = (w + 2 * QUIET) * px;
     int label_h = label && *label ? px * 6 : 0;
-    sbuf b = {0};
-    sb_fmt(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
+    hh_buf b = {0};
+    hh_buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
                " shape-rendering=\"crispEdges\"><rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>"
                "<path fill=\"#000\" d=\"",
            full, full + label_h, full, full + label_h);
     for (int y = 0; y < w; y++)
         for (int x = 0; x < w; x++)
             if (qr->data[y * w + x] & 1)
-                sb_fmt(&b, "M%d %dh%dv%dh-%dz", (x + QUIET) * px, (y + QUIET) * px, px, px, px);
-    sb_add(&b, "\"/>", 3);
+                hh_buf_printf(&b, "M%d %dh%dv%dh-%dz", (x + QUIET) * px, (y + QUIET) * px, px, px, px);
+    hh_buf_add(&b, "\"/>", 3);
     if (label_h) {
-        sb_fmt(&b, "<text x=\"%d\" y=\"%d\" font-family=\"sans-serif\" font-size=\"%d\" text-anchor=\"middle\">",
+        hh_buf_printf(&b, "<text x=\"%d\" y=\"%d\" font-family=\"sans-serif\" font-size=\"%d\" text-anchor=\"middle\">",
                full / 2, full + label_h / 2, px * 3);
         xml_escape(&b, label);
-        sb_add(&b, "</text>", 7);
+        hh_buf_add(&b, "</text>", 7);
     }
-    sb_add(&b, "</svg>", 6);
+    hh_buf_add(&b, "</svg>", 6);
     QRcode_free(qr);
     *len = b.len;
-    return b.buf;
+    return b.data;
 }
 
 static void png_write_cb(png_structp png, png_bytep data, png_size_t n)
 {
-    sb_add(png_get_io_ptr(png), (const char *)data, n);
+    hh_buf_add(png_get_io_ptr(png), (const char *)data, n);
 }
 
 static void png_flush_cb(png_structp png)
@@ -99,12 +73,12 @@ unsigned char *hh_qr_png(const char *text, int px, size_t *len)
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     unsigned char *row = hh_xmalloc((size_t)full);
-    sbuf b = {0};
+    hh_buf b = {0};
     if (!png || !info || setjmp(png_jmpbuf(png))) {
         png_destroy_write_struct(&png, &info);
         QRcode_free(qr);
         free(row);
-        free(b.buf);
+        free(b.data);
         return NULL;
     }
     png_set_write_fn(png, &b, png_write_cb, png_flush_cb);
@@ -125,5 +99,5 @@ unsigned char *hh_qr_png(const char *text, int px, size_t *len)
     QRcode_free(qr);
     free(row);
     *len = b.len;
-    return (unsigned char *)b.buf;
+    return (unsigned char *)b.data;
 }

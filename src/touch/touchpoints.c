@@ -8,6 +8,7 @@
  * unique per batch, store and staff).
  */
 #include "touch/touch.h"
+#include "core/buf.h"
 #include "auth/auth.h"
 #include "core/log.h"
 #include "http/app.h"
@@ -395,7 +396,7 @@ static hh_status chunk_apply(hh_db *tx, void *ud)
     hh_status st = hh_db_one(tx, &b, "SELECT * FROM touchpoint_batches WHERE id = ?", HH_A(HH_I(c->batch_id)));
     if (st) return st;
     const char *per = json_string_value(json_object_get(b, "per"));
-    json_t *spec = json_loads(json_string_value(json_object_get(b, "spec_json")), 0, NULL);
+    json_t *spec = json_object_get(b, "spec"); /* spec_json, parsed by the row convention */
     json_t *ids = json_object_get(spec, "store_ids");
     char *ids_text = json_is_array(ids) ? json_dumps(ids, JSON_COMPACT) : NULL;
     const char *u[5];
@@ -416,7 +417,6 @@ static hh_status chunk_apply(hh_db *tx, void *ud)
              HH_S(json_string_value(json_object_get(b, "channel"))), HH_S(u[0]), HH_S(u[1]), HH_S(u[2]),
              HH_S(u[3]), HH_S(u[4]), HH_I(c->batch_id), HH_I(now)));
     free(ids_text);
-    json_decref(spec);
     json_decref(b);
     if (st) return st;
     c->inserted = res.changes;
@@ -574,9 +574,8 @@ hh_status hh_h_tp_batch_sheet(hh_req *r)
                      HH_A(HH_I(r->path_id), HH_I(SHEET_MAX)));
     if (st) return st;
     hh_req_own(r, items);
-    size_t cap = 4096 + json_array_size(items) * 24000, len = 0;
-    char *html = hh_xmalloc(cap);
-#define OUT(...) len += (size_t)snprintf(html + len, cap - len, __VA_ARGS__)
+    hh_buf html = {0};
+#define OUT(...) hh_buf_printf(&html, __VA_ARGS__)
     OUT("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>%s</title><style>"
         "body{font-family:sans-serif;margin:12mm}h1{font-size:16px}"
         ".grid{display:grid;grid-template-columns:repeat(4,1fr);gap:6mm}"
@@ -596,13 +595,12 @@ hh_status hh_h_tp_batch_sheet(hh_req *r)
         if (!svg) continue;
         const char *store = json_string_value(json_object_get(tp, "store_name"));
         const char *staff = json_string_value(json_object_get(tp, "staff_name"));
-        if (len + svg_len + 1024 < cap)
-            OUT("<div class=\"cell\">%s<div class=\"l1\">%s</div><div class=\"l2\">%s · %s</div></div>", svg,
-                html_escape(r->arena, store), html_escape(r->arena, staff), json_string_value(json_object_get(tp, "code")));
+        OUT("<div class=\"cell\">%s<div class=\"l1\">%s</div><div class=\"l2\">%s · %s</div></div>", svg,
+            html_escape(r->arena, store), html_escape(r->arena, staff), json_string_value(json_object_get(tp, "code")));
         free(svg);
     }
     OUT("</div></body></html>");
 #undef OUT
-    hh_reply_raw(r, 200, "text/html; charset=utf-8", html, len);
+    hh_reply_raw(r, 200, "text/html; charset=utf-8", html.data, html.len);
     return HH_OK;
 }
