@@ -576,8 +576,11 @@ static void csv_field(hh_buf *b, const char *s, bool last)
 static hh_status export_build(hh_db *db, hh_req *r, bool unmasked)
 {
     json_t *rows;
-    hh_status st = hh_db_query(db, &rows, MEMBER_COLS " WHERE m.enterprise_id = ? AND m.status = 'live' ORDER BY m.id LIMIT ?",
-                               HH_A(HH_I(r->who.enterprise_id), HH_I(EXPORT_MAX)));
+    /* the same scope as the member list: staff export their store's members */
+    hh_status st = hh_db_query(db, &rows,
+                               MEMBER_COLS " WHERE m.enterprise_id = ?1 AND (?2 <> 'staff' OR m.owner_store_id = ?4)"
+                               " AND m.status = 'live' ORDER BY m.id LIMIT ?5",
+                               HH_A(HH_SCOPE_ARGS(r), HH_I(EXPORT_MAX)));
     if (st) return st;
     hh_lifecycle lc;
     if ((st = hh_lifecycle_load(db, r->who.enterprise_id, &lc))) {
