@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh — README command 2: every test.
 #   1. C unit tests (cmocka) — plain build and AddressSanitizer+UBSan build
-#   2. API tests (node --test) against a real server on a random port
+#   2. API tests (node --test) against a real server on a random port, then
+#      again against the AddressSanitizer+UBSan server (any report aborts it)
 #   3. browser tests (playwright-core + Debian chromium), screenshots saved in
 #      tests/browser/screenshots/
 # Installs what is missing first (scripts/build.sh). Exits non-zero on any failure.
@@ -23,6 +24,10 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 export HUOHUA_BIN="$root/build/huohua"
 echo "== API tests"
 node --test --test-concurrency=2 tests/api/
+
+echo "== API tests against the AddressSanitizer + UBSan server"
+HUOHUA_BIN="$root/build-asan/huohua" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 node --test --test-concurrency=2 tests/api/
 
 echo "== browser tests"
 node --test --test-concurrency=1 tests/browser/
