@@ -50,7 +50,8 @@ static const char *serve_help =
     "  --max-body BYTES       largest request body [HUOHUA_MAX_BODY] (1048576)\n"
     "  --max-connections N    concurrent connections (4096)\n"
     "  --idle-timeout SECS    close idle connections after (60)\n"
-    "  --access-log FILE      JSON-lines access log, - for stderr [HUOHUA_ACCESS_LOG] (off)\n"
+    "  --access-log FILE      JSON-lines access log; - for stderr, off for none [HUOHUA_ACCESS_LOG]\n"
+    "                         (DB.access.log beside the database)\n"
     "  --log FILE             server log, - for stderr (-)\n"
     "  --session-hours N      session lifetime (168)\n"
     "  --sms-provider NAME    SMS provider: log (codes in the server log) or http [HUOHUA_SMS_PROVIDER] (log)\n"
@@ -350,8 +351,21 @@ int main(int argc, char **argv)
     flags f = {0};
     if (strcmp(cmd, "user") && strcmp(cmd, "enterprise")) parse_opts(&app.cfg, &f, sub_argc, sub_argv);
     const char *log_path = app.cfg.server_log;
-    hh_log_open(log_path, app.cfg.access_log && *app.cfg.access_log ? app.cfg.access_log : "-",
-                f.quiet ? HH_LOG_WARN : HH_LOG_INFO);
+    if (!strcmp(cmd, "serve")) {
+        /* the access log is on by default, beside the database */
+        static char default_access[4200];
+        if (!*app.cfg.access_log) {
+            snprintf(default_access, sizeof default_access, "%s.access.log", app.cfg.db_path);
+            app.cfg.access_log = default_access;
+        } else if (!strcmp(app.cfg.access_log, "off")) {
+            app.cfg.access_log = "";
+        }
+    }
+    if (hh_log_open(log_path, app.cfg.access_log && *app.cfg.access_log ? app.cfg.access_log : "-",
+                    f.quiet ? HH_LOG_WARN : HH_LOG_INFO) != 0) {
+        fprintf(stderr, "huohua: cannot open the log files (%s, %s)\n", log_path, app.cfg.access_log);
+        return 1;
+    }
 
     if (!strcmp(cmd, "serve")) {
         if (f.help) return fputs(serve_help, stdout), 0;

@@ -83,7 +83,7 @@ void hh_log(hh_log_level level, const char *event, const char *fields, ...)
 void hh_log_access(json_t *obj)
 {
     FILE *fp = access_fp ? access_fp : stderr;
-    char *line = json_dumps(obj, JSON_COMPACT);
+    char *line = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(6));
     json_decref(obj);
     if (!line) return;
     pthread_mutex_lock(&access_lock);

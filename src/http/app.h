@@ -17,7 +17,8 @@ typedef struct hh_config {
     size_t max_body;           /* HUOHUA_MAX_BODY, --max-body; default 1 MiB */
     int max_connections;       /* --max-connections; default 4096 */
     int idle_timeout_s;        /* --idle-timeout; default 60 */
-    const char *access_log;    /* --access-log FILE; default: off ("" ) , "-" stderr */
+    const char *access_log;    /* --access-log FILE, HUOHUA_ACCESS_LOG: default <db>.access.log,
+                                * "-" stderr, "off" none */
     const char *server_log;    /* --log FILE; default stderr */
     int64_t session_ttl_ms;    /* --session-hours; default 7 days */
     const char *sms_provider;  /* HUOHUA_SMS_PROVIDER: log (default) or http */
