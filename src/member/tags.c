@@ -45,6 +45,18 @@ typedef struct {
     json_t *phones;
 } tag_in;
 
+static const char *const *allowed_values(const char *key)
+{
+    static const char *const lifecycles[] = {"new", "active", "dormant", "churned", "reactivated", NULL};
+    static const char *const vias[] = {"h5", "counter", "import", "pos", NULL};
+    static const char *const channels[] = {"counter", "product", "poster", "article", "moments_ad", "kol",
+                                           "mini_program", "referral", "other", NULL};
+    if (!strcmp(key, "lifecycle")) return lifecycles;
+    if (!strcmp(key, "registered_via")) return vias;
+    if (!strcmp(key, "first_channel")) return channels;
+    return NULL; /* city codes and store ids: any value, they simply match nothing */
+}
+
 /* A rule is an object of known keys, each an array of strings or ids (gender
  * a string, consent_sms a boolean). */
 static hh_status read_rule(hh_req *r, tag_in *in)
@@ -62,7 +74,9 @@ static hh_status read_rule(hh_req *r, tag_in *in)
         const char *field = hh_sprintf(r->arena, "rule.%s", key);
         if (!known) return hh_fail(r, HH_E_INVALID, field, "不支持的规则条件", "Unknown rule condition");
         if (!strcmp(key, "gender")) {
-            if (!json_is_string(v)) return hh_fail(r, HH_E_INVALID, field, "须为文本", "must be a string");
+            const char *g = json_string_value(v);
+            if (!g || (strcmp(g, "male") && strcmp(g, "female") && strcmp(g, "unknown")))
+                return hh_fail(r, HH_E_INVALID, field, "须为 male、female 或 unknown", "must be male, female or unknown");
         } else if (!strcmp(key, "consent_sms")) {
             if (!json_is_boolean(v)) return hh_fail(r, HH_E_INVALID, field, "须为 true 或 false", "must be true or false");
         } else {
@@ -71,8 +85,18 @@ static hh_status read_rule(hh_req *r, tag_in *in)
             size_t i;
             json_t *e;
             bool ids = !strcmp(key, "owner_store_id");
-            json_array_foreach(v, i, e) if (ids ? !json_is_integer(e) : !json_is_string(e)) return hh_fail(
-                r, HH_E_INVALID, field, ids ? "须只含门店编号" : "须只含文本", ids ? "must hold store ids" : "must hold strings");
+            json_array_foreach(v, i, e)
+            {
+                if (ids ? !json_is_integer(e) : !json_is_string(e))
+                    return hh_fail(r, HH_E_INVALID, field, ids ? "须只含门店编号" : "须只含文本",
+                                   ids ? "must hold store ids" : "must hold strings");
+                const char *const *values = allowed_values(key);
+                bool ok = !values;
+                for (; values && *values && !ok; values++) ok = !strcmp(*values, json_string_value(e));
+                if (!ok)
+                    return hh_fail(r, HH_E_INVALID, field, hh_sprintf(r->arena, "不支持的取值 %s", json_string_value(e)),
+                                   hh_sprintf(r->arena, "Unknown value %s", json_string_value(e)));
+            }
         }
     }
     in->rule = rule;

@@ -260,6 +260,22 @@ hh_status hh_h_product_batch_codes(hh_req *r)
 
 /* ---- alerts ---- */
 
+#define ALERT_COLS                                                                                     \
+    "SELECT a.id, a.kind, a.status, a.at, a.batch_id, pb.batch_no, pb.product, a.code_id, a.detail_json,"  \
+    " a.note, a.closed_at, (SELECT scan_count FROM product_codes WHERE id = a.code_id) AS scan_count"
+
+static hh_status alert_get(hh_req *r, hh_db *db, int64_t id, json_t **out)
+{
+    hh_status st = hh_db_one(db, out, ALERT_COLS " FROM product_alerts a JOIN product_batches pb ON pb.id = a.batch_id"
+                                              " WHERE a.id = ?", HH_A(HH_I(id)));
+    if (st) return st;
+    char code[HH_CODE_MAX];
+    hh_code_encode(r->app->code_key, "pc", json_integer_value(json_object_get(*out, "code_id")), code);
+    json_object_set_new(*out, "code", json_string(code));
+    return HH_OK;
+}
+
+
 hh_status hh_h_product_alerts_list(hh_req *r)
 {
     int64_t limit, offset, batch_id;
@@ -278,10 +294,7 @@ hh_status hh_h_product_alerts_list(hh_req *r)
     " AND " HH_SCOPE_BRAND_ID("pb.brand_id") " AND (?5 IS NULL OR a.status = ?5) AND (?6 IS NULL OR"  \
     " a.kind = ?6) AND (?7 = 0 OR a.batch_id = ?7)"
     json_t *items;
-    st = hh_db_query(db, &items,
-                     "SELECT a.id, a.kind, a.status, a.at, a.batch_id, pb.batch_no, pb.product, a.code_id, a.detail_json,"
-                     " a.note, a.closed_at, (SELECT scan_count FROM product_codes WHERE id = a.code_id) AS scan_count"
-                     PA_FROM " ORDER BY a.id DESC LIMIT ?8 OFFSET ?9",
+    st = hh_db_query(db, &items, ALERT_COLS PA_FROM " ORDER BY a.id DESC LIMIT ?8 OFFSET ?9",
                      HH_A(HH_SCOPE_ARGS(r), HH_S(status), HH_S(kind), HH_I(batch_id), HH_I(limit), HH_I(offset)));
     if (st) return st;
     size_t i;
@@ -316,9 +329,7 @@ static hh_status alert_write(hh_db *tx, hh_req *r)
                              closing ? HH_I(hh_now_ms()) : HH_NULL, HH_I(r->path_id)))))
         return st;
     json_t *after;
-    if ((st = hh_db_one(tx, &after, "SELECT id, kind, status, note, closed_at FROM product_alerts WHERE id = ?",
-                        HH_A(HH_I(r->path_id)))))
-        return st;
+    if ((st = alert_get(r, tx, r->path_id, &after))) return st;
     if ((st = hh_audit(tx, r, "product_alert.update", "product_alert", r->path_id, before, after))) {
         json_decref(after);
         return st;

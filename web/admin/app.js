@@ -9,6 +9,7 @@ import { useShared, toast } from '/shared/components.js';
 import { route, navigate, resolve } from '/shared/router.js';
 import { session, loadSession, setSession, clearSession, can } from './session.js';
 import './messages.js';
+import { HhIcon } from './icons.js';
 
 import OverviewPage from './pages/overview.js';
 import BrandsPage from './pages/brands.js';
@@ -17,6 +18,14 @@ import StaffPage from './pages/staff.js';
 import AccountsPage from './pages/accounts.js';
 import AuditPage from './pages/audit.js';
 import SmsPage from './pages/sms.js';
+import MembersPage from './pages/members.js';
+import MemberPage from './pages/member.js';
+import TagsPage from './pages/tags.js';
+import ImportsPage from './pages/imports.js';
+import TouchpointsPage from './pages/touchpoints.js';
+import ProductCodesPage from './pages/products.js';
+import AlertsPage from './pages/alerts.js';
+import { openAlerts, refreshOpenAlerts } from './crm.js';
 
 // Navigation, grouped; `perm` decides who sees an entry. Later issues add
 // groups (campaigns, members, analytics …) here.
@@ -30,12 +39,26 @@ const NAV = [
     { path: '/staff', label: 'nav.staff', icon: 'staff', page: StaffPage, perm: 'staff.view' },
     { path: '/accounts', label: 'nav.accounts', icon: 'account', page: AccountsPage, perm: 'account.view' },
   ] },
+  { group: 'nav.group.members', items: [
+    { path: '/members', label: 'nav.members', icon: 'members', page: MembersPage, perm: 'member.view' },
+    { path: '/tags', label: 'nav.tags', icon: 'tag', page: TagsPage, perm: 'tag.view' },
+    { path: '/imports', label: 'nav.imports', icon: 'upload', page: ImportsPage, perm: 'import.view' },
+  ] },
+  { group: 'nav.group.touch', items: [
+    { path: '/touchpoints', label: 'nav.touchpoints', icon: 'qr', page: TouchpointsPage, perm: 'touchpoint.view' },
+    { path: '/product-codes', label: 'nav.productCodes', icon: 'box', page: ProductCodesPage, perm: 'product.view' },
+    { path: '/alerts', label: 'nav.alerts', icon: 'siren', page: AlertsPage, perm: 'alert.view', badge: () => openAlerts.value },
+  ] },
   { group: 'nav.group.system', items: [
     { path: '/audit', label: 'nav.audit', icon: 'audit', page: AuditPage, perm: 'audit.view' },
     { path: '/sms', label: 'nav.sms', icon: 'sms', page: SmsPage, perm: 'sms.view' },
   ] },
 ];
-const ROUTES = NAV.flatMap((g) => g.items);
+// Pages reached from a list (not in the menu); `nav` names the menu entry to light up.
+const SUB_ROUTES = [
+  { path: '/members/:id', nav: '/members', page: MemberPage, perm: 'member.view' },
+];
+const ROUTES = [...NAV.flatMap((g) => g.items), ...SUB_ROUTES];
 
 const LoginScreen = {
   emits: ['done'],
@@ -112,8 +135,13 @@ const Shell = {
     const pwOpen = ref(false);
     const menuRoot = ref(null);
     const onDoc = (e) => { if (menuRoot.value && !menuRoot.value.contains(e.target)) menuOpen.value = false; };
-    onMounted(() => document.addEventListener('mousedown', onDoc));
-    onBeforeUnmount(() => document.removeEventListener('mousedown', onDoc));
+    // The open-alert badge: one cheap count (limit=1) now and every minute.
+    let alertTimer = null;
+    onMounted(() => {
+      document.addEventListener('mousedown', onDoc);
+      if (can('alert.view')) { refreshOpenAlerts(); alertTimer = setInterval(refreshOpenAlerts, 60_000); }
+    });
+    onBeforeUnmount(() => { document.removeEventListener('mousedown', onDoc); clearInterval(alertTimer); });
     const logout = () => { menuOpen.value = false; emit('logout'); };
     const changePassword = () => { menuOpen.value = false; pwOpen.value = true; };
     return { nav, current, route, session, t, menuOpen, pwOpen, menuRoot, logout, changePassword };
@@ -127,8 +155,9 @@ const Shell = {
           <div v-for="g in nav" :key="g.group || 'top'" class="admin-nav-group">
             <div v-if="g.group" class="admin-nav-title">{{ t(g.group) }}</div>
             <a v-for="i in g.items" :key="i.path" :href="'#' + i.path" class="admin-nav-item"
-               :class="{ active: current && current.path === i.path }" :data-nav="i.path.slice(1)">
-              <hh-icon :name="i.icon" /><span>{{ t(i.label) }}</span></a>
+               :class="{ active: current && (current.nav || current.path) === i.path }" :data-nav="i.path.slice(1)">
+              <hh-icon :name="i.icon" /><span>{{ t(i.label) }}</span>
+              <span v-if="i.badge && i.badge()" class="admin-nav-badge" :data-badge="i.path.slice(1)">{{ i.badge() > 99 ? '99+' : i.badge() }}</span></a>
           </div>
         </nav>
         <div class="admin-side-foot">{{ t('app.tagline') }}</div>
@@ -157,7 +186,7 @@ const Shell = {
           </div>
         </header>
         <main class="admin-content">
-          <component v-if="current" :is="current.page" :key="current.path" />
+          <component v-if="current" :is="current.page" :key="current.nav ? route.path : current.path" />
           <hh-empty v-else icon="alert" :title="t('admin.notFound')" :text="t('admin.notFoundText')">
             <a class="hh-btn hh-btn-primary" href="#/overview" style="margin-top:14px">{{ t('nav.overview') }}</a>
           </hh-empty>
@@ -202,4 +231,5 @@ const App = {
     <hh-confirm-host />`,
 };
 
-useShared(createApp(App)).mount('#app');
+// The console's <hh-icon> knows the shared icons plus its own (icons.js).
+useShared(createApp(App)).component('HhIcon', HhIcon).mount('#app');

@@ -38,6 +38,8 @@ export function clearSession() {
 
 export const role = () => (session.account ? session.account.role : null);
 
+// Owner-only on members (HH_ACT_ADMIN on the server): 'member.merge',
+// 'member.erase', 'member.unmask' (full phone, unmasked export).
 const RULES = {
   owner: () => true,
   brand_manager: (action) => [
@@ -46,6 +48,12 @@ const RULES = {
     'store.view', 'store.create', 'store.update', 'store.archive',
     'staff.view', 'staff.create', 'staff.update', 'staff.archive',
     'account.view', 'account.create', 'account.update', 'account.archive',
+    // members: read and edit, tags, ownership, imports; never merge/erase/unmask
+    'member.view', 'member.update', 'member.transfer',
+    'tag.view', 'tag.manage', 'import.view', 'import.create',
+    // touchpoints and product codes of its brands
+    'touchpoint.view', 'touchpoint.create', 'touchpoint.update',
+    'product.view', 'product.create', 'alert.view', 'alert.update',
   ].includes(action),
   staff: () => false,
 };

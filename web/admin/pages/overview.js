@@ -28,9 +28,9 @@ export default {
       { key: 'stores', icon: 'store', label: t('nav.stores'), href: '#/stores', tone: 'blue' },
       { key: 'staff', icon: 'staff', label: t('nav.staff'), href: '#/staff', tone: 'green' },
       { key: 'accounts', icon: 'account', label: t('nav.accounts'), href: '#/accounts', tone: 'violet' },
-      // Members have no console screen yet: the count is shown without a link.
+      // Members: the count links to the member list.
       ...(counts.value && counts.value.members !== undefined
-        ? [{ key: 'members', icon: 'user', label: t('overview.members'), href: null, tone: 'rose' }] : []),
+        ? [{ key: 'members', icon: 'user', label: t('overview.members'), href: '#/members', tone: 'rose' }] : []),
     ]);
     const hour = new Date().getHours();
     const greeting = computed(() => t(hour < 11 ? 'overview.morning' : hour < 18 ? 'overview.afternoon' : 'overview.evening'));
