@@ -169,7 +169,7 @@ static hh_status pb_create_write(hh_db *tx, hh_req *r)
     /* reserve the batch's code range */
     if ((st = hh_db_int(tx, &next, "SELECT coalesce(max(first_code_id + quantity), 1) FROM product_batches", HH_A())))
         return st;
-    char *regions = json_dumps(in->regions ? in->regions : json_array(), JSON_COMPACT);
+    char *regions = in->regions ? json_dumps(in->regions, JSON_COMPACT) : hh_xstrdup("[]");
     hh_result res;
     st = hh_db_run(tx, &res,
                    "INSERT INTO product_batches (enterprise_id, brand_id, product, sku, batch_no, production_date,"
