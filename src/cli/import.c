@@ -15,7 +15,7 @@ typedef struct {
     bool tty;
 } bar;
 
-static void show(void *ud, const hh_import_stats *s)
+static bool show(void *ud, const hh_import_stats *s)
 {
     bar *b = ud;
     double secs = (double)(hh_mono_ns() - b->t0) / 1e9;
@@ -29,6 +29,7 @@ static void show(void *ud, const hh_import_stats *s)
             (long long)s->created, (long long)s->existing, (long long)s->duplicate, (long long)s->invalid,
             b->tty ? "" : "\n");
     fflush(stderr);
+    return true;
 }
 
 int hh_cmd_import_members(hh_app *app, int argc, char **argv)

@@ -260,6 +260,7 @@ static int cmd_serve(hh_app *app)
         }
     }
     hh_info("server.stopping", NULL);
+    atomic_store(&app->stopping, true);
     hh_server_stop(app);
     hh_sms_dispatcher_stop();
     hh_workers_stop();

@@ -7,6 +7,8 @@
 
 #include "http/http.h"
 
+#include <stdatomic.h>
+
 typedef struct hh_config {
     const char *db_path;       /* HUOHUA_DB, --db; default ./huohua.db */
     const char *listen;        /* HUOHUA_LISTEN, --listen; default 127.0.0.1 */
@@ -39,6 +41,7 @@ struct hh_app {
     unsigned char code_key[32];/* MAC key of short codes (touch/code.c) */
     char base_url[256];        /* public_url, or http://listen:port */
     char files_dir[1024];      /* generated files (exports): "<db>.files" */
+    _Atomic bool stopping;     /* set on SIGTERM: background jobs stop at their next step */
 };
 
 /* Start serving (returns once listening) and stop (drains pending writes). */

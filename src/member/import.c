@@ -439,9 +439,14 @@ hh_status hh_import_members(hh_store *store, int64_t enterprise_id, const char *
         }
         im->st.bytes_done += (int64_t)n;
         if (im->fail) break;
-        if (progress && ++blocks % 8 == 0) progress(ud, &im->st);
+        if (progress && ++blocks % 8 == 0 && !progress(ud, &im->st)) {
+            snprintf(err, errlen, "stopped before the end of the file");
+            st = HH_E_UNAVAILABLE;
+            break;
+        }
     }
     if (st == HH_OK) csv_fini(&p, on_field, on_row, im);
+    /* rows already parsed but not yet written are dropped on a stop: re-running is safe */
     csv_free(&p);
     if (st == HH_OK && !im->header_done) {
         snprintf(err, errlen, "the file is empty");
@@ -457,7 +462,7 @@ hh_status hh_import_members(hh_store *store, int64_t enterprise_id, const char *
         snprintf(err, errlen, "the store refused a chunk (%s)", hh_status_code(im->fail));
         st = im->fail;
     }
-    if (progress) progress(ud, &im->st);
+    if (progress && st == HH_OK) progress(ud, &im->st);
     *out = im->st;
     if (im->errors) fclose(im->errors);
     fclose(f);

@@ -16,7 +16,8 @@ typedef struct hh_import_stats {
     int64_t bytes_total, bytes_done;
 } hh_import_stats;
 
-typedef void (*hh_import_progress)(void *ud, const hh_import_stats *s);
+/* Called about every 8 MiB read; returning false stops the import (HH_E_UNAVAILABLE). */
+typedef bool (*hh_import_progress)(void *ud, const hh_import_stats *s);
 
 /*
  * Import members of enterprise_id from the CSV at path. The header row names

@@ -89,11 +89,12 @@ static hh_status job_update(hh_db *tx, void *ud)
                           HH_S(j->status), HH_I(hh_now_ms()), HH_I(j->id)));
 }
 
-static void job_progress(void *ud, const hh_import_stats *s)
+static bool job_progress(void *ud, const hh_import_stats *s)
 {
     job *j = ud;
     j->st = *s;
     hh_store_write_sync(j->app->store, job_update, j);
+    return !atomic_load(&j->app->stopping);
 }
 
 static void job_run(void *arg)

@@ -120,6 +120,11 @@ static void pb_run(void *arg)
         if (serial % FILE_CHUNK == 0 && serial < qty) {
             p.done = serial;
             hh_store_write_sync(app->store, progress_apply, &p);
+            if (atomic_load(&app->stopping)) { /* resumed from the top at the next start */
+                fclose(f);
+                free(j);
+                return;
+            }
         }
     }
     p.failed = fflush(f) != 0 || fsync(fileno(f)) != 0;

@@ -432,7 +432,7 @@ static void batch_run(void *arg)
 {
     batch_job *j = arg;
     chunk_ctx c = {.batch_id = j->batch_id};
-    while (!c.finished) {
+    while (!c.finished && !atomic_load(&j->app->stopping)) { /* resumed at the next start */
         hh_status st = hh_store_write_sync(j->app->store, chunk_apply, &c);
         if (st != HH_OK) {
             hh_error("touch.batch_failed", "{s:I, s:s}", "batch", (json_int_t)j->batch_id, "status",
@@ -440,7 +440,7 @@ static void batch_run(void *arg)
             break;
         }
     }
-    hh_info("touch.batch_done", "{s:I}", "batch", (json_int_t)j->batch_id);
+    if (c.finished) hh_info("touch.batch_done", "{s:I}", "batch", (json_int_t)j->batch_id);
     free(j);
 }
 
