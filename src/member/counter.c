@@ -12,6 +12,7 @@
 #include "touch/touch.h"
 
 #include <string.h>
+#include <strings.h>
 
 typedef struct {
     char phone[HH_PHONE_MAX];
@@ -144,7 +145,7 @@ hh_status hh_h_counter_lookup(hh_req *r)
     hh_status st;
     if (code && *code) {
         /* the member QR reads "HHM:<code>" */
-        if (!strncmp(code, "HHM:", 4)) code += 4;
+        if (!strncasecmp(code, "HHM:", 4)) code += 4;
         if (!hh_code_decode(r->app->code_key, "mb", code, &id))
             return hh_fail(r, HH_E_INVALID, "code", "会员码无效", "This member code is not valid");
     } else if (phone && *phone) {

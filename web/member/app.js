@@ -1,13 +1,22 @@
 // app.js — the member H5 (/m/), opened by scanning a QR code.
-// Landing (the enterprise and its brands) → phone + SMS code → Me.
-// The enterprise comes from ?e=<id> in the URL (default: the first one).
+// Routes (hash):
+//   #/            landing (the enterprise and its brands)
+//   #/t/<code>    a touchpoint scan (/s/<code> redirects here) — scan.js
+//   #/p/<code>    a product code scan (/p/<code> redirects here) — scan.js
+//   #/login       phone + SMS code (?from=t/<code> after a scan → #/welcome)
+//   #/welcome     "welcome" / "welcome back" after a sign-in from a scan
+//   #/me          the member centre — me.js
+// The enterprise comes from ?e=<id> in the URL, or from the scanned
+// touchpoint (default: the first one).
 
 import { createApp, reactive, computed, ref, onBeforeUnmount } from 'vue';
 import { api, onUnauthenticated } from '/shared/api.js';
 import { t } from '/shared/i18n.js';
-import { useShared, useForm, toast, confirmDialog } from '/shared/components.js';
-import { route, navigate } from '/shared/router.js';
-import { fmtDate } from '/shared/format.js';
+import { useShared, useForm, toast } from '/shared/components.js';
+import { route, navigate, resolve } from '/shared/router.js';
+import { useMobileKit, startClock, useResendClock, retrySeconds, phoneLooksOk } from '/shared/mobile-kit.js';
+import { scanScreens } from './scan.js';
+import { meScreen } from './me.js';
 import './messages.js';
 
 const entParam = new URLSearchParams(location.search).get('e') || route.query.e || null;
@@ -17,9 +26,16 @@ const state = reactive({
   context: null,
   contextError: '',
   member: null,
+  memberCode: '',
+  addresses: [],
+  touchpoint: null,   // the last scanned touchpoint (#/t/<code>)
+  welcome: null,      // {created, reactivated, touchpoint} after a sign-in from a scan
 });
 
-const enterpriseId = () => (state.context && state.context.enterprise ? state.context.enterprise.id : (entParam ? Number(entParam) : undefined));
+const enterpriseId = () => {
+  if (state.touchpoint && state.touchpoint.enterprise_id) return state.touchpoint.enterprise_id;
+  return state.context && state.context.enterprise ? state.context.enterprise.id : (entParam ? Number(entParam) : undefined);
+};
 
 async function boot() {
   const [ctx, me] = await Promise.allSettled([
@@ -29,6 +45,7 @@ async function boot() {
   if (ctx.status === 'fulfilled') state.context = ctx.value;
   else state.contextError = ctx.reason.message;
   state.member = me.status === 'fulfilled' ? me.value.member : null;
+  state.memberCode = me.status === 'fulfilled' ? me.value.member_code || '' : '';
   state.ready = true;
 }
 
@@ -74,33 +91,28 @@ const Landing = {
 const Login = {
   setup() {
     const form = useForm({ phone: '', code: '' });
-    const left = ref(0);          // seconds until a new code may be asked
+    const left = useResendClock(() => form.values.phone);
     const sent = ref(false);
     const sending = ref(false);
-    let timer = null;
-    function countdown(ms) {
-      clearInterval(timer);
-      left.value = Math.ceil((ms || 60000) / 1000);
-      timer = setInterval(() => { left.value -= 1; if (left.value <= 0) clearInterval(timer); }, 1000);
-    }
-    onBeforeUnmount(() => clearInterval(timer));
-    const phoneOk = (p) => /^\+?\d[\d\s-]{5,19}$/.test(p.trim());
+    const from = computed(() => (/^t\/[^/]+$/.test(route.query.from || '') ? route.query.from : ''));
+    const backHref = computed(() => '#/' + from.value);
 
     async function sendCode() {
       form.errors = {}; form.formError = '';
       const phone = form.values.phone.trim();
       if (!phone) { form.errors.phone = t('member.login.needPhone'); return; }
-      if (!phoneOk(phone)) { form.errors.phone = t('member.login.badPhone'); return; }
+      if (!phoneLooksOk(phone)) { form.errors.phone = t('member.login.badPhone'); return; }
       sending.value = true;
       try {
         const res = await form.run(() => api.post('/api/member/otp', { phone, enterprise_id: enterpriseId() }));
         if (res) {
           sent.value = true;
-          countdown(res.resend_after_ms);
+          startClock(phone, res.resend_after_ms);
           toast.success(t('member.login.sent'));
           setTimeout(() => { const el = document.querySelector('input[name=code]'); el && el.focus(); }, 50);
-        } else if (form.errors.phone && /60|秒|second/i.test(form.errors.phone)) {
+        } else if (form.errors.phone && retrySeconds(form.errors.phone)) {
           sent.value = true;
+          startClock(phone, retrySeconds(form.errors.phone) * 1000);
         }
       } finally {
         sending.value = false;
@@ -116,23 +128,37 @@ const Login = {
       const res = await form.run(() => api.post('/api/member/login', { phone, code, enterprise_id: enterpriseId() }, { silent401: true }));
       if (res) {
         state.member = res.member;
-        toast.success(res.created ? t('member.login.welcomeNew') : t('member.login.welcomeBack'));
-        navigate('/me');
+        try {
+          const me = await api.get('/api/member/me');
+          state.member = me.member;
+          state.memberCode = me.member_code || '';
+        } catch (_) { /* the login answer is enough to go on */ }
+        if (from.value) {
+          state.welcome = { created: !!res.created, reactivated: !!res.reactivated, touchpoint: state.touchpoint };
+          navigate('/welcome');
+        } else {
+          toast.success(res.created ? t('member.login.welcomeNew') : res.reactivated ? t('member.login.welcomeReactivated') : t('member.login.welcomeBack'));
+          navigate('/me');
+        }
       }
     }
-    return { form, left, sent, sending, sendCode, login, state, t };
+    return { form, left, sent, sending, sendCode, login, state, from, backHref, t };
   },
   template: `
     <div class="m-app mh-login">
       <header class="m-header">
-        <a class="m-header-left hh-icon-btn" href="#/" :aria-label="t('common.back')"><hh-icon name="chevronLeft" :size="22" /></a>
+        <a class="m-header-left hh-icon-btn" :href="backHref" :aria-label="t('common.back')"><hh-icon name="chevronLeft" :size="22" /></a>
         <h1>{{ t('member.login.title') }}</h1>
         <span class="m-header-right"><hh-lang-switch compact /></span>
       </header>
       <div class="m-body">
         <div class="mh-login-head">
           <h2>{{ t('member.login.heading') }}</h2>
-          <p class="muted">{{ t('member.login.sub', { ent: state.context ? state.context.enterprise.name : '' }) }}</p>
+          <p class="muted">{{ t('member.login.sub', { ent: from && state.touchpoint ? state.touchpoint.brand.name : state.context ? state.context.enterprise.name : '' }) }}</p>
+        </div>
+        <div v-if="from && state.touchpoint && state.touchpoint.staff" class="mh-login-host">
+          <hh-avatar :name="state.touchpoint.staff.name" :size="34" />
+          <span>{{ t('member.tp.serving', { name: state.touchpoint.staff.name }) }}<small v-if="state.touchpoint.store"> · {{ state.touchpoint.store.name }}</small></span>
         </div>
         <form class="hh-form m-card m-card-pad" @submit.prevent="login" novalidate>
           <hh-form-error :message="form.formError" />
@@ -160,81 +186,46 @@ const Login = {
     </div>`,
 };
 
-const Me = {
-  setup() {
-    async function logout() {
-      const ok = await confirmDialog({ title: t('common.logout'), message: t('member.me.logoutConfirm'), okText: t('common.logout') });
-      if (!ok) return;
-      try { await api.post('/api/member/logout'); } catch (_) { /* gone either way */ }
-      state.member = null;
-      toast.info(t('member.me.loggedOut'));
-      navigate('/');
-    }
-    return { state, logout, t, fmtDate };
-  },
-  template: `
-    <div class="m-app">
-      <section class="mh-me-hero">
-        <div class="mh-hero-top">
-          <a class="hh-icon-btn mh-back" href="#/" :aria-label="t('common.back')"><hh-icon name="chevronLeft" :size="22" /></a>
-          <hh-lang-switch compact />
-        </div>
-        <div class="mh-me-id">
-          <hh-avatar :name="state.member.name || '会'" :size="64" />
-          <div>
-            <h2>{{ state.member.name || t('member.me.defaultName') }}</h2>
-            <p class="mono" data-test="masked-phone">{{ state.member.phone_masked }}</p>
-          </div>
-        </div>
-      </section>
-      <div class="m-body mh-me-body">
-        <section class="m-card mh-member-card">
-          <div class="mh-member-card-top">
-            <span>{{ state.context ? state.context.enterprise.name : t('app.name') }}</span>
-            <span class="mh-member-badge">{{ t('member.me.member') }}</span>
-          </div>
-          <div class="mh-member-no">No. {{ String(state.member.id).padStart(8, '0') }}</div>
-          <div class="mh-member-since">{{ t('member.me.since', { date: fmtDate(state.member.created_at) }) }}</div>
-        </section>
-        <section class="m-card">
-          <ul class="m-list">
-            <li><span class="m-li-icon"><hh-icon name="phone" /></span><span class="m-li-main">{{ t('common.phone') }}</span><span class="m-li-value mono">{{ state.member.phone_masked }}</span></li>
-            <li><span class="m-li-icon"><hh-icon name="clock" /></span><span class="m-li-main">{{ t('member.me.joined') }}</span><span class="m-li-value">{{ fmtDate(state.member.created_at) }}</span></li>
-            <li><span class="m-li-icon"><hh-icon name="globe" /></span><span class="m-li-main">{{ t('common.language') }}</span><hh-lang-switch compact /></li>
-          </ul>
-        </section>
-        <section class="m-card m-card-pad" v-if="state.context && state.context.brands.length">
-          <h3 class="mh-section-h">{{ t('member.landing.brands') }}</h3>
-          <div class="m-chips"><span v-for="b in state.context.brands" :key="b.id" class="m-chip">{{ b.name }}</span></div>
-        </section>
-        <button type="button" class="hh-btn hh-btn-lg hh-btn-block m-danger-btn" @click="logout" data-test="logout"><hh-icon name="logout" /> {{ t('common.logout') }}</button>
-      </div>
-    </div>`,
-};
+const { TouchpointPage, WelcomePage, ProductPage } = scanScreens(state);
+const Me = meScreen(state);
+
+const ROUTES = [
+  { path: '/t/:code', view: 'touchpoint' },
+  { path: '/p/:code', view: 'product' },
+  { path: '/login', view: 'login' },
+  { path: '/welcome', view: 'welcome' },
+  { path: '/me', view: 'me' },
+];
 
 const App = {
-  components: { Landing, Login, Me },
+  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage },
   setup() {
+    const hit = computed(() => resolve(ROUTES, route.path));
+    const params = computed(() => (hit.value ? hit.value.params : {}));
     const view = computed(() => {
       if (!state.ready) return 'loading';
-      if (route.path === '/login') return state.member ? 'me' : 'login';
-      if (route.path === '/me') return state.member ? 'me' : 'login';
-      return 'landing';
+      const v = hit.value ? hit.value.route.view : 'landing';
+      if (v === 'login' || v === 'me') return state.member ? 'me' : 'login';
+      if (v === 'welcome') return !state.member ? 'login' : state.welcome ? 'welcome' : 'me';
+      return v;
     });
     onUnauthenticated(() => {
       if (state.member) toast.error(t('err.unauthenticated'));
       state.member = null;
     });
     boot();
-    return { view };
+    return { view, params, route };
   },
   template: `
     <div v-if="view === 'loading'" class="m-boot"><span class="hh-spinner"></span></div>
     <div v-else-if="view === 'landing'" class="m-app"><landing /></div>
+    <touchpoint-page v-else-if="view === 'touchpoint'" :code="params.code" />
+    <product-page v-else-if="view === 'product'" :code="params.code" />
     <login v-else-if="view === 'login'" />
+    <welcome-page v-else-if="view === 'welcome'" />
     <me v-else />
     <hh-toasts />
     <hh-confirm-host />`,
 };
 
-useShared(createApp(App)).mount('#app');
+useMobileKit(useShared(createApp(App))).mount('#app');

@@ -1,14 +1,18 @@
 // app.js — the staff app (/staff/), used on a phone at the counter.
-// Tabs: Home (my store at a glance), My store (colleagues), Me (profile,
-// password, language, logout). New features get a tab or a home-grid entry
-// in FEATURES once they work — no placeholders.
+// Tabs: Home (the counter tiles, my counter QR, my store), My store
+// (colleagues), Me (profile, password, language, logout). The counter screens
+// (register, look up, my members — counter.js) open from the Home tiles as
+// full screens with a back button (PAGES). New features get a tab, a tile or
+// a page once they work — no placeholders.
 
 import { createApp, reactive, computed, ref, watch } from 'vue';
 import { api, onUnauthenticated } from '/shared/api.js';
 import { t, lang, setLang, LANGS } from '/shared/i18n.js';
 import { useShared, toast, confirmDialog } from '/shared/components.js';
 import { route, navigate } from '/shared/router.js';
-import { timeZone, fmtDate } from '/shared/format.js';
+import { timeZone, fmtDate, fmtNumber } from '/shared/format.js';
+import { useMobileKit } from '/shared/mobile-kit.js';
+import { counterScreens } from './counter.js';
 import './messages.js';
 
 const state = reactive({
@@ -19,8 +23,11 @@ const state = reactive({
   store: null,     // my store
   colleagues: [],
   colleaguesTotal: 0,
+  myMembersTotal: null,
   loadError: '',
 });
+
+const { RegisterPage, LookupPage, MembersPage, CounterQr } = counterScreens(state);
 
 async function loadMe() {
   try {
@@ -56,8 +63,15 @@ async function loadStore() {
   }
 }
 
+async function loadMyMembersTotal() {
+  try {
+    const res = await api.get('/api/counter/members', { limit: 1 });
+    state.myMembersTotal = res.total;
+  } catch (_) { /* the tile shows no number */ }
+}
+
 function clear() {
-  Object.assign(state, { account: null, enterprise: null, me: null, store: null, colleagues: [], colleaguesTotal: 0 });
+  Object.assign(state, { account: null, enterprise: null, me: null, store: null, colleagues: [], colleaguesTotal: 0, myMembersTotal: null });
 }
 
 async function logout() {
@@ -94,11 +108,12 @@ const StoreCard = {
 };
 
 const HomeTab = {
-  components: { StoreCard },
+  components: { StoreCard, CounterQr },
   setup() {
     const hour = new Date().getHours();
     const greet = computed(() => t(hour < 11 ? 'staff.home.morning' : hour < 18 ? 'staff.home.afternoon' : 'staff.home.evening'));
-    return { state, greet, t, fmtDate };
+    loadMyMembersTotal();
+    return { state, greet, t, fmtDate, fmtNumber };
   },
   template: `
     <div class="m-body">
@@ -111,12 +126,28 @@ const HomeTab = {
           </div>
         </div>
         <div class="staff-hero-stats">
+          <div><b data-test="my-members-count">{{ state.myMembersTotal === null ? '—' : fmtNumber(state.myMembersTotal) }}</b><span>{{ t('staff.home.myMembers') }}</span></div>
           <div><b>{{ state.colleaguesTotal }}</b><span>{{ t('staff.home.colleagues') }}</span></div>
-          <div><b>{{ state.store ? (state.store.brands || []).length : 0 }}</b><span>{{ t('staff.home.brands') }}</span></div>
           <div><b class="mono">{{ (state.me && state.me.employee_no) || '—' }}</b><span>{{ t('staff.home.employeeNo') }}</span></div>
         </div>
       </section>
       <div v-if="state.loadError" class="hh-alert hh-alert-error"><hh-icon name="alert" /><span>{{ state.loadError }}</span></div>
+      <nav class="cm-tiles" :aria-label="t('staff.home.counter')">
+        <a href="#/register" class="cm-tile cm-tile-main" data-tile="register">
+          <span class="cm-tile-icon"><m-icon name="userPlus" :size="28" /></span>
+          <span class="cm-tile-text"><b>{{ t('staff.tile.register') }}</b><small>{{ t('staff.tile.registerSub') }}</small></span>
+          <hh-icon name="chevronRight" class="cm-tile-go" />
+        </a>
+        <a href="#/lookup" class="cm-tile" data-tile="lookup">
+          <span class="cm-tile-icon t2"><m-icon name="scan" :size="24" /></span>
+          <span class="cm-tile-text"><b>{{ t('staff.tile.lookup') }}</b><small>{{ t('staff.tile.lookupSub') }}</small></span>
+        </a>
+        <a href="#/members" class="cm-tile" data-tile="members">
+          <span class="cm-tile-icon t3"><m-icon name="users" :size="24" /></span>
+          <span class="cm-tile-text"><b>{{ t('staff.tile.members') }}</b><small>{{ state.myMembersTotal ? t('staff.tile.membersN', { n: fmtNumber(state.myMembersTotal) }) : t('staff.tile.membersSub') }}</small></span>
+        </a>
+      </nav>
+      <counter-qr />
       <section class="m-card">
         <div class="m-grid">
           <a href="#/store"><span class="m-grid-icon g1"><hh-icon name="store" :size="22" /></span>{{ t('staff.tab.store') }}</a>
@@ -211,6 +242,13 @@ const TABS = [
   { path: '/me', label: 'staff.tab.me', icon: 'user', page: MeTab },
 ];
 
+// Full screens opened from Home: a header with a back button, no tab bar.
+const PAGES = [
+  { path: '/register', title: 'staff.tile.register', page: RegisterPage },
+  { path: '/lookup', title: 'staff.tile.lookup', page: LookupPage },
+  { path: '/members', title: 'staff.tile.members', page: MembersPage },
+];
+
 const App = {
   setup() {
     const view = computed(() => {
@@ -220,6 +258,7 @@ const App = {
       return 'app';
     });
     const tab = computed(() => TABS.find((x) => x.path === route.path) || TABS[0]);
+    const sub = computed(() => PAGES.find((x) => x.path === route.path) || null);
     async function onLogin() {
       state.ready = false;
       await loadMe();
@@ -234,7 +273,7 @@ const App = {
       clear();
     });
     loadMe();
-    return { state, view, tab, TABS, onLogin, leave, api, t };
+    return { state, view, tab, sub, TABS, onLogin, leave, api, t };
   },
   template: `
     <div v-if="view === 'loading'" class="m-boot"><span class="hh-spinner"></span></div>
@@ -260,6 +299,13 @@ const App = {
         </hh-empty>
       </div>
     </div>
+    <div v-else-if="sub" class="m-app cm-page" :data-page="sub.path.slice(1)">
+      <header class="m-header">
+        <a class="m-header-left hh-icon-btn" href="#/home" :aria-label="t('common.back')" data-test="back"><hh-icon name="chevronLeft" :size="22" /></a>
+        <h1>{{ t(sub.title) }}</h1>
+      </header>
+      <component :is="sub.page" :key="sub.path" />
+    </div>
     <div v-else class="m-app with-tabs">
       <header class="m-header"><h1>{{ tab.path === '/home' ? (state.store ? state.store.name : t('staff.appName')) : t(tab.label) }}</h1></header>
       <component :is="tab.page" :key="tab.path" />
@@ -272,4 +318,4 @@ const App = {
     <hh-confirm-host />`,
 };
 
-useShared(createApp(App)).mount('#app');
+useMobileKit(useShared(createApp(App))).mount('#app');
