@@ -242,8 +242,12 @@ typedef struct {
 static hh_status identity_add_write(hh_db *tx, hh_req *r)
 {
     admin_in *in = r->ud;
-    int64_t other = 0;
-    hh_status st = hh_db_int(tx, &other,
+    int64_t other = 0, live = 0;
+    hh_status st = hh_db_int(tx, &live, "SELECT count(*) FROM members WHERE id = ? AND status = 'live'",
+                             HH_A(HH_I(r->path_id)));
+    if (st) return st;
+    if (!live) return hh_fail(r, HH_E_CONFLICT, NULL, "该会员记录已合并或已删除", "This member record was merged or erased");
+    st = hh_db_int(tx, &other,
                              "SELECT member_id FROM member_identities WHERE enterprise_id = ? AND kind = ? AND value = ?",
                              HH_A(HH_I(r->who.enterprise_id), HH_S(in->kind), HH_S(in->value)));
     if (st == HH_OK)

@@ -359,3 +359,93 @@ export const DEMO = {
   accounts: { admin: 1, lumina: 2, qinghe: 3, ba001: 4 },
   staffOfStore: (store) => [store * 2 - 1, store * 2],
 };
+
+// ---- helpers for the member and touchpoint suites (touchpoints, products,
+// members_admin, counter, tags, imports, member_self)
+
+/** Assert an error answer: status, the one error shape, and (when given) field and code.
+ *  field undefined = not checked, null = must be absent. */
+export async function expectError(r, status, field, code) {
+  const { default: assert } = await import('node:assert/strict');
+  assert.ok(r.status < 500, `never 5xx: ${r.status} ${r.text.slice(0, 300)}`);
+  assert.equal(r.status, status, `status: ${r.text.slice(0, 300)}`);
+  assert.equal(errorShapeProblem(r), null, `error shape: ${r.text.slice(0, 300)}`);
+  if (field !== undefined) assert.equal(r.json.error.field, field ?? undefined, `field: ${r.text.slice(0, 300)}`);
+  if (code) assert.equal(r.json.error.code, code, `code: ${r.text.slice(0, 300)}`);
+  return r;
+}
+
+/**
+ * Run a table of bad requests as subtests. Each row:
+ * [name, method, path, body, status, field?, {token?, headers?, code?}?]
+ * body: undefined (none), a string/Buffer (sent as is), or an object (JSON).
+ */
+export async function errorTable(t, s, defaultToken, rows) {
+  for (const [name, method, path, body, status, field, opt = {}] of rows) {
+    await t.test(`${method} ${path.slice(0, 70)} — ${name} → ${status}${field ? ' ' + field : ''}`, async () => {
+      const token = 'token' in opt ? opt.token : defaultToken;
+      const r = await s.api(method, path, { token, body, headers: opt.headers });
+      await expectError(r, status, field, opt.code);
+    });
+  }
+}
+
+/** Call fn() until done(result) is true; returns the last result. */
+export async function poll(fn, done, { timeout = 20_000, interval = 50, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (done(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v?.json ?? v).slice(0, 300)}`);
+    await sleep(interval);
+  }
+}
+
+/** The value of cookie `name` set by an answer, or null. */
+export function setCookieValue(r, name) {
+  const c = [].concat(r.headers['set-cookie'] || []).find((x) => x.startsWith(`${name}=`));
+  return c ? c.slice(name.length + 1).split(';')[0] : null;
+}
+
+/** Run one SQL statement on a server's database with the sqlite3 shell (to age OTP codes, …). */
+export async function sqlite(s, statement) {
+  const shell = ['/usr/bin/sqlite3', '/usr/local/bin/sqlite3'].find((p) => existsSync(p));
+  if (!shell) throw new Error('the sqlite3 shell is not installed');
+  const { stdout } = await execFileP(shell, ['-cmd', '.timeout 5000', s.db, statement]);
+  return stdout;
+}
+
+/** Move every OTP code an hour into the past: the 60 s resend window and the
+ *  hourly caps (per phone, per client) no longer count them; expiry is unchanged. */
+export function ageOtpCodes(s) {
+  return sqlite(s, 'UPDATE otp_codes SET created_at = created_at - 3600000');
+}
+
+/**
+ * Member sign-in by phone + SMS code: asks for a code (aging the phone's
+ * earlier codes first so the 60 s resend window does not apply), reads it from
+ * the server log and logs in. opts: cookie (e.g. 'hh_did=…'), enterpriseId.
+ * Returns the login answer (status 200 expected by the caller).
+ */
+export async function memberLogin(s, phone, { cookie, enterpriseId } = {}) {
+  const e164 = phone.startsWith('+') ? phone : `+86${phone}`;
+  await ageOtpCodes(s);
+  const extra = enterpriseId ? { enterprise_id: enterpriseId } : {};
+  const n = s.sms().length;
+  const o = await s.api('POST', '/api/member/otp', { body: { phone: e164, ...extra } });
+  if (o.status !== 200) throw new Error(`member otp ${e164} → ${o.status} ${o.text}`);
+  const code = await s.waitForCode(e164, { after: n });
+  return s.api('POST', '/api/member/login', {
+    body: { phone: e164, code, ...extra }, headers: cookie ? { cookie } : {},
+  });
+}
+
+/** A counter code for a customer's phone, asked for by a staff token. */
+export async function counterCode(s, token, phone) {
+  const e164 = phone.startsWith('+') ? phone : `+86${phone}`;
+  await ageOtpCodes(s);
+  const n = s.sms().length;
+  const o = await s.api('POST', '/api/counter/otp', { token, body: { phone: e164 } });
+  if (o.status !== 200) throw new Error(`counter otp ${e164} → ${o.status} ${o.text}`);
+  return s.waitForCode(e164, { after: n });
+}
