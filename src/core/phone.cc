@@ -1,4 +1,5 @@
 // phone.cc — the C interface of phone.h over libphonenumber (C++).
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
@@ -13,8 +14,51 @@ extern "C" {
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
+static hh_phone_result normalize_full(const char *input, const char *region, bool mobile_only,
+                                      char out[HH_PHONE_MAX]);
+
+// A plain 11-digit mainland number ("13812345678", the usual input) is judged
+// by its first seven digits: libphonenumber's CN patterns fix the validity and
+// the type of an 11-digit number by its prefix. The first number seen with a
+// prefix is judged in full and the answer kept for the prefix (thread-safe;
+// 0 unknown, else 1 + hh_phone_result).
+static std::atomic<signed char> cn_memo[1000000];
+
+static bool plain_cn(const char *s)
+{
+    if (s[0] != '1') return false;
+    for (int i = 0; i < 11; i++)
+        if (s[i] < '0' || s[i] > '9') return false;
+    return s[11] == 0;
+}
+
 extern "C" hh_phone_result hh_phone_normalize(const char *input, const char *region,
                                               bool mobile_only, char out[HH_PHONE_MAX])
+{
+    if (input && mobile_only && (!region || !std::strcmp(region, "CN")) && plain_cn(input)) {
+        int prefix = 0;
+        for (int i = 0; i < 7; i++) prefix = prefix * 10 + (input[i] - '0');
+        std::atomic<signed char> &m = cn_memo[prefix - 1000000];
+        signed char known = m.load(std::memory_order_relaxed);
+        if (known) {
+            hh_phone_result r = (hh_phone_result)(known - 1);
+            if (r == HH_PHONE_OK) {
+                std::memcpy(out, "+86", 3);
+                std::memcpy(out + 3, input, 12);
+            } else {
+                out[0] = 0;
+            }
+            return r;
+        }
+        hh_phone_result r = normalize_full(input, region, mobile_only, out);
+        m.store((signed char)(r + 1), std::memory_order_relaxed);
+        return r;
+    }
+    return normalize_full(input, region, mobile_only, out);
+}
+
+static hh_phone_result normalize_full(const char *input, const char *region, bool mobile_only,
+                                      char out[HH_PHONE_MAX])
 {
     out[0] = 0;
     if (!input) return HH_PHONE_EMPTY;

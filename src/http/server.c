@@ -440,9 +440,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             finish_status(r, r->err.st ? r->err.st : HH_E_UNAVAILABLE);
             return queue_answer(r, c);
         }
-        if (cl && hh_parse_i64(cl, &clen) && clen > (r->upload_path ? HH_MAX_UPLOAD : (int64_t)app->cfg.max_body)) {
+        int64_t cap = r->upload_path ? HH_MAX_UPLOAD : (int64_t)app->cfg.max_body;
+        if (cl && hh_parse_i64(cl, &clen) && clen > cap) {
             r->body_too_large = true;
-            if (!strncmp(r->path, "/api/", 5)) {
+            /* A body somewhat over the cap is read and dropped so that the
+             * client, still sending, reads the 413 instead of a reset; a huge
+             * one is answered at once and the connection closed. */
+            if (clen > 16 * cap && !strncmp(r->path, "/api/", 5)) {
                 finish_status(r, hh_fail(r, HH_E_TOO_LARGE, NULL, "请求内容过大",
                                          "The request body is too large"));
                 return queue_answer(r, c);

@@ -21,6 +21,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,8 @@ typedef struct run {
     int64_t enterprise_id;
     hh_store *store;
     int64_t created, existing, conflicts;
+    /* the importer's running totals, advanced after every command for progress */
+    _Atomic int64_t *created_total, *existing_total;
     hh_status st;
     pthread_t feeder;
     bool feeding;
@@ -80,6 +83,7 @@ typedef struct {
     hh_import_progress progress;
     void *ud;
     hh_status fail;
+    _Atomic int64_t created_total, existing_total;
     /* seen phones: open addressing over the number's digits as an integer */
     uint64_t *seen;
     uint32_t *seen_line;
@@ -227,7 +231,15 @@ static void *feed(void *arg)
     pthread_setname_np(pthread_self(), "hh-import-feed");
     for (int from = 0; from < c->n && c->st == HH_OK; from += CHUNK_ROWS) {
         chunk_ref ref = {c, from, from + CHUNK_ROWS < c->n ? from + CHUNK_ROWS : c->n};
+        int64_t created = c->created, existing = c->existing;
         c->st = hh_store_write_sync(c->store, chunk_apply, &ref);
+        if (c->st != HH_OK) {
+            c->created = created; /* the command was rolled back */
+            c->existing = existing;
+            break;
+        }
+        atomic_fetch_add(c->created_total, c->created - created);
+        atomic_fetch_add(c->existing_total, c->existing - existing);
     }
     return NULL;
 }
@@ -238,10 +250,16 @@ static void wait_run(importer *im, run *c)
     pthread_join(c->feeder, NULL);
     c->feeding = false;
     if (c->st != HH_OK && im->fail == HH_OK) im->fail = c->st;
-    im->st.created += c->created;
-    im->st.existing += c->existing;
     im->st.invalid += c->conflicts; /* legacy number bound to someone else: member kept, number not */
     c->created = c->existing = c->conflicts = 0;
+}
+
+/* The statistics as of now, for progress reports and the result. */
+static const hh_import_stats *stats_now(importer *im)
+{
+    im->st.created = atomic_load(&im->created_total);
+    im->st.existing = atomic_load(&im->existing_total);
+    return &im->st;
 }
 
 static int by_phone(const void *a, const void *b)
@@ -259,15 +277,14 @@ static void flush_run(importer *im)
     wait_run(im, other); /* runs reach the writer in file order */
     c->enterprise_id = im->enterprise_id;
     c->store = im->store;
+    c->created_total = &im->created_total;
+    c->existing_total = &im->existing_total;
     c->st = HH_OK;
     if (pthread_create(&c->feeder, NULL, feed, c) == 0) {
         c->feeding = true;
     } else {
-        feed(c);
-        c->feeding = false;
+        feed(c); /* no thread to be had: write the run here */
         if (c->st != HH_OK && im->fail == HH_OK) im->fail = c->st;
-        im->st.created += c->created;
-        im->st.existing += c->existing;
         im->st.invalid += c->conflicts;
         c->created = c->existing = c->conflicts = 0;
     }
@@ -275,7 +292,7 @@ static void flush_run(importer *im)
     other->n = 0;
     hh_arena_free(other->arena);
     other->arena = hh_arena_new(1 << 20);
-    if (im->progress) im->progress(im->ud, &im->st);
+    if (im->progress) im->progress(im->ud, stats_now(im));
 }
 
 /* ---- rows ---- */
@@ -410,6 +427,8 @@ hh_status hh_import_members(hh_store *store, int64_t enterprise_id, const char *
     struct stat sb;
     fstat(fileno(f), &sb);
     importer *im = hh_xcalloc(1, sizeof *im);
+    atomic_init(&im->created_total, 0);
+    atomic_init(&im->existing_total, 0);
     im->store = store;
     im->enterprise_id = enterprise_id;
     im->progress = progress;
@@ -439,7 +458,7 @@ hh_status hh_import_members(hh_store *store, int64_t enterprise_id, const char *
         }
         im->st.bytes_done += (int64_t)n;
         if (im->fail) break;
-        if (progress && ++blocks % 8 == 0 && !progress(ud, &im->st)) {
+        if (progress && ++blocks % 8 == 0 && !progress(ud, stats_now(im))) {
             snprintf(err, errlen, "stopped before the end of the file");
             st = HH_E_UNAVAILABLE;
             break;
@@ -462,8 +481,8 @@ hh_status hh_import_members(hh_store *store, int64_t enterprise_id, const char *
         snprintf(err, errlen, "the store refused a chunk (%s)", hh_status_code(im->fail));
         st = im->fail;
     }
-    if (progress && st == HH_OK) progress(ud, &im->st);
-    *out = im->st;
+    if (progress && st == HH_OK) progress(ud, stats_now(im));
+    *out = *stats_now(im);
     if (im->errors) fclose(im->errors);
     fclose(f);
     free(buf);
