@@ -7,7 +7,7 @@
 #   lookup  GET /api/counter/lookup?phone= over HTTP (wrk, 4 connections,
 #           staff token) vs the bare indexed SELECT in process (sql_lookup.c)
 # Environment: BENCH_IMPORT_ROWS [16000000], BENCH_SECONDS [10], BENCH_BUILD [1],
-#              BENCH_TMPDIR [bench/results].
+#              BENCH_TMPDIR [bench/results], BENCH_KEEP [0: 1 keeps the databases].
 # Targets (SPEC §5): 16M rows imported in < 120 s; lookup p99 < 1 ms at 16M.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,7 +31,11 @@ cc -O2 -o "$build/sql_lookup" bench/import/sql_lookup.c -lsqlite3
 
 work="$(mktemp -d "$TMPBASE/import.XXXXXX")"
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  wait 2>/dev/null
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then log "bench: kept $work"; else rm -rf "$work"; fi
+}
 trap cleanup EXIT
 
 now() { date +%s.%N; }
