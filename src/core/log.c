@@ -5,6 +5,8 @@
 #include "core/hh.h"
 
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +14,18 @@
 static FILE *server_fp;
 static FILE *access_fp;
 static hh_log_level min_level = HH_LOG_INFO;
+
+/* The access log is double-buffered: request threads only copy their line
+ * into the current buffer under access_lock; hh_log_flush() (the main thread,
+ * every second) swaps the buffers and writes the full one outside the lock,
+ * so no request thread ever waits for the disk. A buffer that fills before
+ * the flush is written by the thread that fills it (bursts only). */
+#define ACCESS_BUF (8u << 20)
 static pthread_mutex_t access_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t access_write_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *access_buf[2];
+static size_t access_len;
+static int access_cur;
 
 static const char *level_name[] = {"debug", "info", "warn", "error"};
 
@@ -28,13 +41,19 @@ int hh_log_open(const char *server_log, const char *access_log, hh_log_level min
     access_fp = open_log(access_log);
     min_level = min;
     if (!server_fp || !access_fp) return -1;
-    if (access_fp != stderr) setvbuf(access_fp, NULL, _IOFBF, 1 << 16);
+    if (access_fp != stderr) {
+        access_buf[0] = hh_xmalloc(ACCESS_BUF);
+        access_buf[1] = hh_xmalloc(ACCESS_BUF);
+    }
     return 0;
 }
 
 void hh_log_close(void)
 {
     hh_log_flush();
+    free(access_buf[0]);
+    free(access_buf[1]);
+    access_buf[0] = access_buf[1] = NULL;
     if (access_fp && access_fp != stderr) fclose(access_fp);
     if (server_fp && server_fp != stderr) fclose(server_fp);
     access_fp = server_fp = NULL;
@@ -42,9 +61,20 @@ void hh_log_close(void)
 
 void hh_log_flush(void)
 {
-    pthread_mutex_lock(&access_lock);
-    if (access_fp) fflush(access_fp);
-    pthread_mutex_unlock(&access_lock);
+    if (access_buf[0]) {
+        pthread_mutex_lock(&access_write_lock); /* one writer at a time, in order */
+        pthread_mutex_lock(&access_lock);
+        char *full = access_buf[access_cur];
+        size_t len = access_len;
+        access_cur ^= 1;
+        access_len = 0;
+        pthread_mutex_unlock(&access_lock);
+        if (len) fwrite(full, 1, len, access_fp);
+        fflush(access_fp);
+        pthread_mutex_unlock(&access_write_lock);
+    } else if (access_fp) {
+        fflush(access_fp);
+    }
     if (server_fp) fflush(server_fp);
 }
 
@@ -86,9 +116,25 @@ void hh_log_access(json_t *obj)
     char *line = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(6));
     json_decref(obj);
     if (!line) return;
+    size_t n = strlen(line);
+    if (!access_buf[0] || n + 1 > ACCESS_BUF) {
+        pthread_mutex_lock(&access_lock);
+        fputs(line, fp);
+        putc('\n', fp);
+        pthread_mutex_unlock(&access_lock);
+        free(line);
+        return;
+    }
     pthread_mutex_lock(&access_lock);
-    fputs(line, fp);
-    putc('\n', fp);
+    bool full = access_len + n + 1 > ACCESS_BUF;
+    pthread_mutex_unlock(&access_lock);
+    if (full) hh_log_flush(); /* a burst filled the buffer before the flusher came */
+    pthread_mutex_lock(&access_lock);
+    if (access_len + n + 1 <= ACCESS_BUF) {
+        memcpy(access_buf[access_cur] + access_len, line, n);
+        access_buf[access_cur][access_len + n] = '\n';
+        access_len += n + 1;
+    }
     pthread_mutex_unlock(&access_lock);
     free(line);
 }
