@@ -13,7 +13,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, newPage, shot, pick, skipReason } from './server.mjs';
+import { startServer, launchBrowser, newPage, shot, pick, skipReason, adminHelpers, apiOk } from './server.mjs';
 
 const skip = skipReason();
 
@@ -25,18 +25,7 @@ const P = {
   other: '13911110004', // 郑一 — tagged by phone list
 };
 
-async function apiCall(srv, method, path, body, token) {
-  const res = await fetch(srv.url + path, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let data = null;
-  try { data = JSON.parse(text); } catch (_) { data = text; }
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return data;
-}
+const apiCall = apiOk;
 
 describe('admin console: members, tags, imports', { skip: skip || false }, () => {
   let srv, browser, page;
@@ -66,15 +55,13 @@ describe('admin console: members, tags, imports', { skip: skip || false }, () =>
     if (srv) await srv.stop();
   });
 
+  const ui = () => adminHelpers(page);
   const drawer = '.hh-drawer';
-  const field = (name) => page.locator(`${drawer} [data-field="${name}"]`);
-  const save = () => page.click(`${drawer} [data-test=save]`);
-  const closed = () => page.locator(drawer).waitFor({ state: 'detached' });
-  const row = (text) => page.locator('.hh-table tbody tr', { hasText: text }).first();
-  async function go(nav) {
-    await page.click(`.admin-nav [data-nav="${nav}"]`);
-    await page.locator('.page-head h1').waitFor();
-  }
+  const field = (name) => ui().field(name);
+  const save = () => ui().save();
+  const closed = () => ui().closed();
+  const row = (text) => ui().row(text);
+  const go = (nav) => ui().go(nav);
   async function openMember(q, name) {
     await go('members');
     await page.fill('[data-test=search]', q);

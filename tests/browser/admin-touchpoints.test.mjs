@@ -9,7 +9,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, newPage, shot, pick, skipReason } from './server.mjs';
+import { startServer, launchBrowser, newPage, shot, pick, skipReason, adminHelpers } from './server.mjs';
 
 const skip = skipReason();
 
@@ -26,15 +26,13 @@ describe('admin console: touchpoints, product codes, alerts', { skip: skip || fa
     if (srv) await srv.stop();
   });
 
+  const ui = () => adminHelpers(page);
   const drawer = '.hh-drawer';
-  const field = (name) => page.locator(`${drawer} [data-field="${name}"]`);
-  const save = () => page.click(`${drawer} [data-test=save]`);
-  const closed = () => page.locator(drawer).waitFor({ state: 'detached' });
-  const row = (text) => page.locator('.hh-table tbody tr', { hasText: text }).first();
-  async function go(nav) {
-    await page.click(`.admin-nav [data-nav="${nav}"]`);
-    await page.locator('.page-head h1').waitFor();
-  }
+  const field = (name) => ui().field(name);
+  const save = () => ui().save();
+  const closed = () => ui().closed();
+  const row = (text) => ui().row(text);
+  const go = (nav) => ui().go(nav);
 
   it('creates a counter QR for a promoter and shows its QR, short URL and scans', async () => {
     await page.goto(srv.url + '/admin/');

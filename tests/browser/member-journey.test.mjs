@@ -10,7 +10,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, shot, skipReason, pick } from './server.mjs';
+import { startServer, launchBrowser, newPage, shot, skipReason, pick, api } from './server.mjs';
 
 const skip = skipReason();
 
@@ -18,17 +18,7 @@ describe('member H5: scan → sign in → member centre; product codes', { skip:
   let srv, browser, page, admin, tp;
   const phone = '13655557777';
 
-  async function call(method, path, body, token) {
-    const res = await fetch(srv.url + path, {
-      method,
-      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    let data = null;
-    try { data = JSON.parse(text); } catch (_) { data = text; }
-    return { status: res.status, data };
-  }
+  const call = (method, path, body, token) => api(srv, method, path, body, token);
 
   // wait for the toasts to go before a screenshot that should show the screen
   const calm = (pg) => pg.waitForFunction(() => !document.querySelector('.hh-toast'), null, { timeout: 8000 }).catch(() => {});

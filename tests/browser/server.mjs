@@ -141,3 +141,39 @@ export async function pick(page, scope, name, text, { search = true } = {}) {
   // multi selects stay open: close them by pressing Escape in the search box
   if (await root.locator('.hh-select-menu').count()) await page.keyboard.press('Escape');
 }
+
+/** Call the API of a test server: {status, data} (data parsed when JSON). */
+export async function api(srv, method, path, body, token) {
+  const res = await fetch(srv.url + path, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let data = null;
+  try { data = JSON.parse(text); } catch (_) { data = text; }
+  return { status: res.status, data };
+}
+
+/** The same, for setup steps that must succeed: returns the data or throws. */
+export async function apiOk(srv, method, path, body, token) {
+  const r = await api(srv, method, path, body, token);
+  if (r.status < 200 || r.status > 299) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.data)}`);
+  return r.data;
+}
+
+/** Locators and steps of the admin console shared by its tests. */
+export function adminHelpers(page) {
+  const drawer = '.hh-drawer';
+  return {
+    drawer,
+    field: (name) => page.locator(`${drawer} [data-field="${name}"]`),
+    save: () => page.click(`${drawer} [data-test=save]`),
+    closed: () => page.locator(drawer).waitFor({ state: 'detached' }),
+    row: (text) => page.locator('.hh-table tbody tr', { hasText: text }).first(),
+    async go(nav) {
+      await page.click(`.admin-nav [data-nav="${nav}"]`);
+      await page.locator('.page-head h1').waitFor();
+    },
+  };
+}

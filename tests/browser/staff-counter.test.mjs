@@ -9,7 +9,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, shot, skipReason } from './server.mjs';
+import { startServer, launchBrowser, newPage, shot, skipReason, api } from './server.mjs';
 
 const skip = skipReason();
 
@@ -18,17 +18,7 @@ describe('staff app: the counter', { skip: skip || false }, () => {
   const phone = '13766661234';
   let firstCodeAt = 0;
 
-  async function call(method, path, body, token) {
-    const res = await fetch(srv.url + path, {
-      method,
-      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    let data = null;
-    try { data = JSON.parse(text); } catch (_) { data = text; }
-    return { status: res.status, data };
-  }
+  const call = (method, path, body, token) => api(srv, method, path, body, token);
 
   // wait for the toasts to go before a screenshot that should show the screen
   const calm = (pg) => pg.waitForFunction(() => !document.querySelector('.hh-toast'), null, { timeout: 8000 }).catch(() => {});
