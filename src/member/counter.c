@@ -21,26 +21,37 @@ typedef struct {
     hh_identify id;
 } counter_in;
 
-/* A masked summary of a member for counter screens. */
+#define COUNTER_COLS                                                                                \
+    "SELECT m.id, m.phone, m.name, m.gender, m.status, m.created_at, m.last_active_at,"              \
+    " m.reactivated_at, m.registered_via, m.owner_staff_id, t.name AS owner_staff_name,"             \
+    " m.owner_store_id, s.name AS owner_store_name, m.consent_sms AS consent_sms_bool"               \
+    " FROM members m LEFT JOIN staff t ON t.id = m.owner_staff_id"                                   \
+    " LEFT JOIN stores s ON s.id = m.owner_store_id"
+
+/* Turn a COUNTER_COLS row into the masked summary counter screens show. */
+static void counter_decorate(hh_req *r, const hh_lifecycle *lc, int64_t now, json_t *m)
+{
+    json_object_set_new(m, "lifecycle", json_string(hh_lifecycle_of(lc, now, m)));
+    char masked[HH_PHONE_MAX + 8];
+    hh_phone_mask(json_string_value(json_object_get(m, "phone")), masked, sizeof masked);
+    json_object_set_new(m, "phone_masked", json_string(masked));
+    json_object_del(m, "phone");
+    json_object_set_new(m, "mine", json_boolean(r->who.staff_id &&
+                                                json_integer_value(json_object_get(m, "owner_staff_id")) == r->who.staff_id));
+}
+
+/* A masked summary of one member for counter screens. */
 static hh_status counter_json(hh_db *db, hh_req *r, int64_t id, json_t **out)
 {
-    hh_status st = hh_db_one(db, out,
-                             "SELECT m.id, m.phone, m.name, m.gender, m.status, m.created_at, m.last_active_at,"
-                             " m.reactivated_at, m.registered_via, m.owner_staff_id, t.name AS owner_staff_name,"
-                             " m.owner_store_id, s.name AS owner_store_name, m.consent_sms AS consent_sms_bool"
-                             " FROM members m LEFT JOIN staff t ON t.id = m.owner_staff_id"
-                             " LEFT JOIN stores s ON s.id = m.owner_store_id WHERE m.id = ? AND m.enterprise_id = ?",
+    hh_status st = hh_db_one(db, out, COUNTER_COLS " WHERE m.id = ? AND m.enterprise_id = ?",
                              HH_A(HH_I(id), HH_I(r->who.enterprise_id)));
     if (st) return st;
     hh_lifecycle lc;
-    if ((st = hh_lifecycle_load(db, r->who.enterprise_id, &lc))) return st;
-    json_object_set_new(*out, "lifecycle", json_string(hh_lifecycle_of(&lc, hh_now_ms(), *out)));
-    char masked[HH_PHONE_MAX + 8];
-    hh_phone_mask(json_string_value(json_object_get(*out, "phone")), masked, sizeof masked);
-    json_object_set_new(*out, "phone_masked", json_string(masked));
-    json_object_del(*out, "phone");
-    json_object_set_new(*out, "mine", json_boolean(json_integer_value(json_object_get(*out, "owner_staff_id")) ==
-                                                   r->who.staff_id && r->who.staff_id));
+    if ((st = hh_lifecycle_load(db, r->who.enterprise_id, &lc))) {
+        json_decref(*out);
+        return st;
+    }
+    counter_decorate(r, &lc, hh_now_ms(), *out);
     return HH_OK;
 }
 
@@ -118,22 +129,18 @@ hh_status hh_h_counter_members(hh_req *r)
     const char *q = hh_query(r, "q");
     if (q && !*q) q = NULL;
     hh_db *db = hh_store_reader(r->app->store);
-    json_t *ids;
-#define MINE " FROM members m WHERE m.owner_staff_id = ?1 AND m.status = 'live' AND (?2 IS NULL OR instr(m.name, ?2) > 0 OR substr(m.phone, -4) = ?2)"
-    st = hh_db_query(db, &ids, "SELECT m.id" MINE " ORDER BY coalesce(m.last_active_at, m.created_at) DESC LIMIT ?3 OFFSET ?4",
+    hh_lifecycle lc;
+    if ((st = hh_lifecycle_load(db, r->who.enterprise_id, &lc))) return st;
+    json_t *items;
+#define MINE " WHERE m.owner_staff_id = ?1 AND m.status = 'live' AND (?2 IS NULL OR instr(m.name, ?2) > 0 OR substr(m.phone, -4) = ?2)"
+    st = hh_db_query(db, &items, COUNTER_COLS MINE " ORDER BY coalesce(m.last_active_at, m.created_at) DESC LIMIT ?3 OFFSET ?4",
                      HH_A(HH_I(r->who.staff_id), HH_S(q), HH_I(limit), HH_I(offset)));
     if (st) return st;
-    json_t *items = json_array();
+    int64_t now = hh_now_ms();
     size_t i;
-    json_t *row;
-    json_array_foreach(ids, i, row)
-    {
-        json_t *m;
-        if (counter_json(db, r, json_integer_value(json_object_get(row, "id")), &m) == HH_OK)
-            json_array_append_new(items, m);
-    }
-    json_decref(ids);
-    return hh_list_reply(r, db, items, "SELECT count(*)" MINE, HH_A(HH_I(r->who.staff_id), HH_S(q)));
+    json_t *m;
+    json_array_foreach(items, i, m) counter_decorate(r, &lc, now, m);
+    return hh_list_reply(r, db, items, "SELECT count(*) FROM members m" MINE, HH_A(HH_I(r->who.staff_id), HH_S(q)));
 #undef MINE
 }
 
