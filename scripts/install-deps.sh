@@ -6,7 +6,7 @@
 # only when something is missing.
 set -euo pipefail
 
-pkgs=(build-essential cmake pkg-config git
+pkgs=(build-essential cmake pkg-config git jq
       libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
       libqrencode-dev libpng-dev libcurl4-openssl-dev libcsv-dev libxlsxwriter-dev libphonenumber-dev libcmocka-dev
       chromium fonts-noto-cjk)

@@ -140,6 +140,37 @@ static hh_status brands_of_store(hh_db *db, int64_t store_id, hh_scope *out)
     return HH_OK;
 }
 
+/* The brand (and store, where the object has one) of each campaign and reward
+ * object, in hh_target order from HH_T_CAMPAIGN. */
+static const char *const brand_scoped_sql[] = {
+    "SELECT enterprise_id, brand_id, NULL AS store_id FROM campaigns WHERE id = ?",
+    "SELECT enterprise_id, brand_id, NULL AS store_id FROM coupon_templates WHERE id = ?",
+    "SELECT b.enterprise_id, t.brand_id, NULL AS store_id FROM coupon_batches b"
+    " JOIN coupon_templates t ON t.id = b.template_id WHERE b.id = ?",
+    "SELECT c.enterprise_id, t.brand_id, NULL AS store_id FROM coupons c"
+    " JOIN coupon_templates t ON t.id = c.template_id WHERE c.id = ?",
+    "SELECT enterprise_id, brand_id, store_id FROM redemptions WHERE id = ?",
+    "SELECT p.enterprise_id, c.brand_id, NULL AS store_id FROM lottery_prizes p"
+    " JOIN campaigns c ON c.id = p.campaign_id WHERE p.id = ?",
+    "SELECT d.enterprise_id, c.brand_id, NULL AS store_id FROM lottery_draws d"
+    " JOIN campaigns c ON c.id = d.campaign_id WHERE d.id = ?",
+    "SELECT b.enterprise_id, c.brand_id, NULL AS store_id FROM lottery_pass_batches b"
+    " JOIN campaigns c ON c.id = b.campaign_id WHERE b.id = ?",
+    "SELECT enterprise_id, brand_id, NULL AS store_id FROM envelope_pools WHERE id = ?",
+    "SELECT e.enterprise_id, p.brand_id, NULL AS store_id FROM red_envelopes e"
+    " JOIN envelope_pools p ON p.id = e.pool_id WHERE e.id = ?",
+    "SELECT enterprise_id, brand_id, NULL AS store_id FROM sample_offers WHERE id = ?",
+    "SELECT r.enterprise_id, o.brand_id, NULL AS store_id FROM sample_requests r"
+    " JOIN sample_offers o ON o.id = r.offer_id WHERE r.id = ?",
+    "SELECT enterprise_id, brand_id, store_id FROM receipts WHERE id = ?",
+    "SELECT enterprise_id, brand_id, NULL AS store_id FROM receipt_tiers WHERE id = ?",
+    "SELECT enterprise_id, brand_id, store_id FROM activities WHERE id = ?",
+    "SELECT s.enterprise_id, a.brand_id, a.store_id FROM activity_signups s"
+    " JOIN activities a ON a.id = s.activity_id WHERE s.id = ?",
+};
+_Static_assert(sizeof brand_scoped_sql / sizeof brand_scoped_sql[0] == HH_T_ACTIVITY_SIGNUP - HH_T_CAMPAIGN + 1,
+               "one scope query per reward target");
+
 hh_status hh_scope_load(hh_db *db, hh_target t, int64_t id, hh_scope *out)
 {
     memset(out, 0, sizeof *out);
@@ -209,6 +240,13 @@ hh_status hh_scope_load(hh_db *db, hh_target t, int64_t id, hh_scope *out)
         out->store_id = json_integer_value(json_object_get(row, "store_id"));
         break;
     default:
+        if (t >= HH_T_CAMPAIGN && t <= HH_T_ACTIVITY_SIGNUP) {
+            st = hh_db_one(db, &row, brand_scoped_sql[t - HH_T_CAMPAIGN], HH_A(HH_I(id)));
+            if (st != HH_OK) return st;
+            out->brands[out->nbrands++] = json_integer_value(json_object_get(row, "brand_id"));
+            out->store_id = json_integer_value(json_object_get(row, "store_id"));
+            break;
+        }
         return HH_OK;
     }
     out->object = true;

@@ -90,6 +90,23 @@ typedef enum {
     HH_T_TAG,
     HH_T_PRODUCT_BATCH,
     HH_T_PRODUCT_ALERT,
+    /* campaigns and rewards: scoped by brand (and store where they have one) */
+    HH_T_CAMPAIGN,
+    HH_T_COUPON_TEMPLATE,
+    HH_T_COUPON_BATCH,
+    HH_T_COUPON,
+    HH_T_REDEMPTION,
+    HH_T_PRIZE,
+    HH_T_DRAW,
+    HH_T_PASS_BATCH,
+    HH_T_ENVELOPE_POOL,
+    HH_T_ENVELOPE,
+    HH_T_SAMPLE_OFFER,
+    HH_T_SAMPLE_REQUEST,
+    HH_T_RECEIPT,
+    HH_T_RECEIPT_TIER,
+    HH_T_ACTIVITY,
+    HH_T_ACTIVITY_SIGNUP,
 } hh_target;
 
 typedef hh_status (*hh_handler)(hh_req *r);

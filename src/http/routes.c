@@ -8,6 +8,8 @@
 #include "auth/auth.h"
 #include "http/http.h"
 #include "member/member.h"
+#include "points/points.h"
+#include "reward/reward.h"
 #include "org/org.h"
 #include "touch/touch.h"
 
@@ -117,6 +119,16 @@ const hh_route hh_routes[] = {
     {HH_PATCH, "/api/member/addresses/{id}", hh_h_member_address_update, M, 0, 0, false, false},
     {HH_DELETE, "/api/member/addresses/{id}", hh_h_member_address_delete, M, 0, 0, false, false},
     {HH_GET, "/api/member/qr.svg", hh_h_member_qr, M, 0, 0, false, false},
+
+    /* Campaigns, rewards (src/reward/) and points (src/points/): each module
+     * keeps its routes in a list beside its code. */
+#include "reward/campaign_routes.inc"
+#include "reward/redeem_routes.inc"
+#include "reward/lottery_routes.inc"
+#include "reward/envelope_routes.inc"
+#include "reward/receipt_routes.inc"
+#include "points/points_routes.inc"
+#include "points/mall_routes.inc"
 };
 
 const size_t hh_routes_count = sizeof(hh_routes) / sizeof(hh_routes[0]);

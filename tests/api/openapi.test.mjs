@@ -3,7 +3,8 @@
 // /api/openapi.json, and is a well-formed OpenAPI 3.0.3 document.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, routes, ROOT } from '../lib/server.mjs';
 
@@ -26,10 +27,13 @@ test('the document is served as JSON and parses', () => {
   assert.equal(served.status, 200);
   assert.match(served.headers['content-type'], /^application\/json/);
   assert.ok(doc && typeof doc === 'object', 'body parses as JSON');
-  // the file in the tree is what the binary serves (it is compiled in)
+  // the files in the tree are what the binary serves (merged and compiled in)
   const file = join(ROOT, 'docs/openapi.json');
   if (existsSync(file)) {
-    assert.deepEqual(doc, JSON.parse(readFileSync(file, 'utf8')), 'served document = docs/openapi.json (rebuild after editing it)');
+    const merged = execFileSync('jq', ['-s', '-f', join(ROOT, 'scripts/openapi-merge.jq'), file,
+      ...readdirSync(join(ROOT, 'docs/openapi')).filter((f) => f.endsWith('.json')).sort()
+        .map((f) => join(ROOT, 'docs/openapi', f))], { encoding: 'utf8' });
+    assert.deepEqual(doc, JSON.parse(merged), 'served document = docs/openapi.json + docs/openapi/*.json (rebuild after editing them)');
   }
 });
 
