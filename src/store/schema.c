@@ -288,6 +288,9 @@ const hh_migration hh_migrations[] = {
      "CREATE INDEX redemptions_store ON redemptions(store_id, at);"
      "CREATE INDEX redemptions_staff ON redemptions(staff_id, at);"
      "CREATE INDEX redemptions_coupon ON redemptions(coupon_id);"
+     /* one live redemption per coupon, whatever the code above does (SPEC §4.2) */
+     "CREATE UNIQUE INDEX redemptions_live ON redemptions(coupon_id) WHERE undone_at IS NULL;"
+     "CREATE INDEX redemptions_ent ON redemptions(enterprise_id, at);"
      "CREATE INDEX redemptions_member ON redemptions(member_id) WHERE member_id IS NOT NULL;"
 
      /* ---- lottery (src/reward/lottery.c) ---- */
