@@ -292,7 +292,9 @@ static const char *verification_make(hh_req *r, int64_t member_id, int64_t expir
     return hh_sprintf(r->arena, "%lld.%s", (long long)expires_at, code);
 }
 
-static hh_status verification_check(hh_req *r, const char *tok, int64_t *member_id)
+/* The member a verification names, and until when it holds (checked by the
+ * write, so that a retried request with its Idempotency-Key still replays). */
+static hh_status verification_check(hh_req *r, const char *tok, int64_t *member_id, int64_t *until)
 {
     const char *dot = strchr(tok, '.');
     int64_t exp = 0, now = hh_now_ms();
@@ -308,9 +310,7 @@ static hh_status verification_check(hh_req *r, const char *tok, int64_t *member_
                         member_id))
         return hh_fail(r, HH_E_INVALID, "verification", "手机验证无效，请重新验证",
                        "This phone verification is not valid; verify again");
-    if (exp < now)
-        return hh_fail(r, HH_E_UNPROCESSABLE, "verification", "手机验证已过期（15 分钟），请重新验证",
-                       "The phone verification has expired (15 minutes); verify again");
+    *until = exp;
     return HH_OK;
 }
 
@@ -470,7 +470,7 @@ hh_status hh_h_counter_wallet_otp(hh_req *r)
 
 typedef struct {
     const char *method, *field; /* field: "coupon_id" or "code", whichever named the coupon */
-    int64_t coupon_id, store_id, verified_member;
+    int64_t coupon_id, store_id, verified_member, verified_until;
     const char *code, *member_code, *verification;
     int64_t order_amount;
     bool has_order;
@@ -502,6 +502,9 @@ static hh_status redeem_write(hh_db *tx, hh_req *r)
     json_t *c = in->coupon;
     int64_t now = hh_now_ms(), coupon_id = iget(c, "id");
     hh_result res = {0};
+    if (in->verified_until && in->verified_until < now)
+        return hh_fail(r, HH_E_UNPROCESSABLE, "verification", "手机验证已过期（15 分钟），请重新验证",
+                       "The phone verification has expired (15 minutes); verify again");
     /* the decision: only an issued coupon inside its window flips, once */
     hh_status st = hh_db_run(tx, &res,
                              "UPDATE coupons SET status = 'redeemed', redeemed_at = ?1 WHERE id = ?2 AND status = 'issued'"
@@ -609,7 +612,7 @@ hh_status hh_h_counter_redeem(hh_req *r)
         if (!has_ver || !*in->verification)
             return hh_fail(r, HH_E_INVALID, "verification", "按手机验证核销需要先验证手机号（verification）",
                            "phone_otp redemption needs the verification from the phone check");
-        if ((st = verification_check(r, in->verification, &in->verified_member))) return st;
+        if ((st = verification_check(r, in->verification, &in->verified_member, &in->verified_until))) return st;
     }
     if ((st = counter_store(r, db, asked, true, &in->store_id))) return st;
     json_t *store = NULL;
@@ -635,8 +638,12 @@ hh_status hh_h_counter_redeem(hh_req *r)
     int64_t holder = iget(c, "member_id");
     if (in->verified_member && holder != in->verified_member)
         return hh_fail(r, HH_E_UNPROCESSABLE, in->field, "该券不属于这位会员", "This coupon does not belong to this member");
+    /* Refuse here what does not change (brand, store, scope); the coupon's
+     * state and window are decided by the write alone, so that a request
+     * retried with its Idempotency-Key replays its first answer. */
     verdict v = judge(r, c, in->store_id, in->tz, hh_now_ms());
-    if (v.reason) return hh_fail(r, v.st, in->field, v.zh, v.en);
+    if (v.reason && (!strncmp(v.reason, "wrong_", 6) || !strcmp(v.reason, "not_your_brand")))
+        return hh_fail(r, v.st, in->field, v.zh, v.en);
     int64_t min = iget(c, "min_spend_fen");
     if (in->has_order && min > 0 && in->order_amount < min)
         return hh_fail(r, HH_E_UNPROCESSABLE, "order_amount_fen",
@@ -949,14 +956,17 @@ hh_status hh_h_redemptions_list(hh_req *r)
     " t.brand_id, b.name AS brand_name, t.campaign_id, cp.name AS campaign_name, cp.status AS campaign_status," \
     " cp.starts_at AS campaign_starts_at, cp.ends_at AS campaign_ends_at"                                     \
     " FROM coupon_templates t JOIN brands b ON b.id = t.brand_id LEFT JOIN campaigns cp ON cp.id = t.campaign_id"
-#define ISSUABLE_WHERE                                                                                        \
-    " WHERE t.enterprise_id = ?1 AND t.status = 'active' AND t.kind <> 'prize'"                               \
-    " AND (t.validity = 'relative' OR t.valid_to > ?3) AND (t.quantity IS NULL OR t.issued < t.quantity)"     \
-    " AND CASE WHEN EXISTS (SELECT 1 FROM coupon_template_stores WHERE template_id = t.id)"                  \
+/* valid at store ?2: its named stores, or else the stores selling its brands */
+#define VALID_AT_STORE                                                                                        \
+    " CASE WHEN EXISTS (SELECT 1 FROM coupon_template_stores WHERE template_id = t.id)"                      \
     " THEN EXISTS (SELECT 1 FROM coupon_template_stores WHERE template_id = t.id AND store_id = ?2)"          \
     " ELSE EXISTS (SELECT 1 FROM store_brands sb WHERE sb.store_id = ?2 AND (sb.brand_id IN (SELECT brand_id" \
     " FROM coupon_template_brands WHERE template_id = t.id) OR (sb.brand_id = t.brand_id AND NOT EXISTS"      \
-    " (SELECT 1 FROM coupon_template_brands WHERE template_id = t.id)))) END"                                 \
+    " (SELECT 1 FROM coupon_template_brands WHERE template_id = t.id)))) END"
+#define ISSUABLE_WHERE                                                                                        \
+    " WHERE t.enterprise_id = ?1 AND t.status = 'active' AND t.kind <> 'prize'"                               \
+    " AND (t.validity = 'relative' OR t.valid_to > ?3) AND (t.quantity IS NULL OR t.issued < t.quantity)"     \
+    " AND" VALID_AT_STORE                                                                                     \
     " AND (?4 <> 'brand_manager' OR t.brand_id IN (SELECT brand_id FROM account_brands WHERE account_id = ?5))"
 
 static bool campaign_live(json_t *t, int64_t now)
@@ -1046,7 +1056,7 @@ hh_status hh_h_counter_issue(hh_req *r)
     static const char *const allowed[] = {"template_id", "member_id", "store_id", NULL};
     issue_in *in = hh_alloc(r->arena, sizeof *in);
     r->ud = in;
-    int64_t asked = 0, member = 0, now = hh_now_ms();
+    int64_t asked = 0, member = 0;
     hh_status st;
     if ((st = hh_body(r)) || (st = hh_fields_only(r, allowed)) ||
         (st = hh_field_int(r, "template_id", true, 1, INT64_MAX, &in->template_id, NULL)) ||
@@ -1067,31 +1077,17 @@ hh_status hh_h_counter_issue(hh_req *r)
     if (!strcmp(sget(in->tpl, "kind"), "prize"))
         return hh_fail(r, HH_E_UNPROCESSABLE, "template_id", "奖品只能通过抽奖获得，不能在柜台发放",
                        "Prizes are won in the lottery, not handed out at the counter");
-    /* the same conditions as the list of what this counter can hand out */
-    int64_t ok = 0;
-    st = hh_db_int(db, &ok, "SELECT EXISTS (SELECT 1 FROM coupon_templates t" ISSUABLE_WHERE " AND t.id = ?6)",
-                   HH_A(HH_I(r->who.enterprise_id), HH_I(in->store_id), HH_I(now), HH_S(hh_role_name(r->who.role)),
-                        HH_I(r->who.id), HH_I(in->template_id)));
+    /* Where it is valid does not change; whether it is still offered (archived,
+     * past its window, used up, its campaign live) is decided by the write —
+     * the shared grant and campaign admission — so that a request retried
+     * with its Idempotency-Key replays its first answer. */
+    int64_t here = 0;
+    st = hh_db_int(db, &here, "SELECT" VALID_AT_STORE " FROM coupon_templates t WHERE t.id = ?1",
+                   HH_A(HH_I(in->template_id), HH_I(in->store_id)));
     if (st) return st;
-    if (!ok) {
-        /* let the grant explain the template's own refusals (archived, expired, used up) */
-        json_t *why = NULL;
-        st = hh_db_one(db, &why,
-                       "SELECT status, validity, valid_to, quantity, issued FROM coupon_templates WHERE id = ?",
-                       HH_A(HH_I(in->template_id)));
-        if (st) return st;
-        bool archived = strcmp(sget(why, "status"), "active") != 0;
-        bool ended = !strcmp(sget(why, "validity"), "fixed") && iget(why, "valid_to") <= now;
-        bool gone = json_is_integer(json_object_get(why, "quantity")) && iget(why, "issued") >= iget(why, "quantity");
-        json_decref(why);
-        if (archived) return hh_fail(r, HH_E_UNPROCESSABLE, "template_id", "该优惠券已停用", "This coupon is no longer offered");
-        if (ended) return hh_fail(r, HH_E_UNPROCESSABLE, "template_id", "该优惠券已过期", "This coupon has expired");
-        if (gone) return hh_fail(r, HH_E_UNPROCESSABLE, "template_id", "优惠券已发完", "All of these coupons have been issued");
+    if (!here)
         return hh_fail(r, HH_E_UNPROCESSABLE, "template_id", "该券不能在本门店使用，不能在此发放",
                        "This coupon is not valid at this store, so it cannot be handed out here");
-    }
-    if (!campaign_live(in->tpl, now))
-        return hh_fail(r, HH_E_UNPROCESSABLE, "template_id", "该券所属活动未在进行中", "This coupon's campaign is not live");
     hh_enterprise_tz(db, r->who.enterprise_id, in->tz);
     return hh_req_write(r, issue_write);
 }
