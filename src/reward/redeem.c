@@ -13,19 +13,22 @@
  * code, phone_otp the short-lived verification token the OTP check returned
  * (bound to the staff account), coupon_code the coupon's code itself.
  *
- * Checks happen twice. The handler (HTTP thread, read connection) explains
- * every refusal — voided, already redeemed (when and where), expired, not yet
- * valid, wrong brand, wrong store, not this person's — and the write (the one
- * writer thread) then flips the coupon with a conditional UPDATE (status
- * 'issued' and inside its window). Writes are serialised and a partial unique
- * index allows one live redemption per coupon, so a coupon is redeemed at
- * most once under any concurrency (SPEC §4.2); an undo restores exactly one.
+ * The handler (HTTP thread, read connection) refuses what cannot change — an
+ * unknown or foreign coupon, the wrong brand or store, not this person's,
+ * below the minimum spend. The write (the one writer thread) decides on the
+ * coupon's state: a conditional UPDATE flips it only while it is 'issued' and
+ * inside its window, and otherwise says why (voided, already redeemed — when
+ * and where —, expired, not yet valid). Deciding state only in the write also
+ * lets a request retried with its Idempotency-Key replay its first answer.
+ * Writes are serialised and a partial unique index allows one live redemption
+ * per coupon, so a coupon is redeemed at most once under any concurrency
+ * (SPEC §4.2); an undo restores exactly one.
  *
  * Staff work at their own store. Brand managers and the owner name the store
  * (store_id), which must be in their scope, and redeem only their brands'
  * coupons.
  */
-#include "reward/reward.h"
+#include "reward/redeem_internal.h"
 #include "auth/auth.h"
 #include "core/localtime.h"
 #include "core/phone.h"
@@ -45,11 +48,7 @@
 
 /* ------------------------------------------------------------ the counter */
 
-/* The counter a request works at: a staff member's own store; for brand
- * managers and the owner the store they name (`asked`), which must exist in
- * their enterprise and scope. Without a store a manager may still look (not
- * redeem): *out stays 0 when !required. */
-static hh_status counter_store(hh_req *r, hh_db *db, int64_t asked, bool required, int64_t *out)
+hh_status hh__redeem_store(hh_req *r, hh_db *db, int64_t asked, bool required, int64_t *out)
 {
     *out = 0;
     if (r->who.role == HH_ROLE_STAFF) {
@@ -76,22 +75,12 @@ static hh_status counter_store(hh_req *r, hh_db *db, int64_t asked, bool require
     return HH_OK;
 }
 
-static bool manages_brand(const hh_principal *p, int64_t brand_id)
+bool hh__redeem_manages(const hh_principal *p, int64_t brand_id)
 {
     if (p->role != HH_ROLE_BRAND_MANAGER) return true;
     for (int i = 0; i < p->nbrands; i++)
         if (p->brands[i] == brand_id) return true;
     return false;
-}
-
-static int64_t iget(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
-
-static const char *sget(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
 }
 
 /* "2026-11-22 14:03" in the enterprise's zone (arena). */
@@ -110,28 +99,6 @@ static const char *yuan(hh_req *r, int64_t fen)
 
 /* ---------------------------------------------------------------- coupons */
 
-/* A coupon with what a counter needs to judge it at store ?2: brand_ok (the
- * store serves a brand the template is valid for: its listed brands, or its
- * own brand when none is listed), stores_listed / store_listed (the template
- * names stores, and this one), and where and when it was redeemed. */
-#define COUPON_COLS                                                                                         \
-    "SELECT c.id, c.code, c.member_id, c.status, c.valid_from, c.valid_to, c.issued_at, c.source,"          \
-    " c.redeemed_at, c.redemption_id, c.voided_at, c.void_reason, c.campaign_id, c.template_id,"            \
-    " t.name, t.description, t.kind, t.value_fen, t.discount_pct, t.min_spend_fen, t.gift_name, t.image,"   \
-    " t.brand_id, b.name AS brand_name, cp.name AS campaign_name,"                                           \
-    " EXISTS (SELECT 1 FROM store_brands sb WHERE sb.store_id = ?2 AND (sb.brand_id IN (SELECT brand_id"     \
-    " FROM coupon_template_brands WHERE template_id = t.id) OR (sb.brand_id = t.brand_id AND NOT EXISTS"     \
-    " (SELECT 1 FROM coupon_template_brands WHERE template_id = t.id)))) AS brand_ok,"                       \
-    " (SELECT count(*) FROM coupon_template_stores WHERE template_id = t.id) AS stores_listed,"             \
-    " EXISTS (SELECT 1 FROM coupon_template_stores WHERE template_id = t.id AND store_id = ?2) AS"          \
-    " store_listed,"                                                                                        \
-    " (SELECT group_concat(x.name, '、') FROM brands x WHERE x.id IN (SELECT brand_id FROM"                 \
-    " coupon_template_brands WHERE template_id = t.id) OR (x.id = t.brand_id AND NOT EXISTS (SELECT 1 FROM" \
-    " coupon_template_brands WHERE template_id = t.id))) AS valid_brands,"                                   \
-    " rs.name AS redeemed_store_name, rst.name AS redeemed_staff_name"                                      \
-    " FROM coupons c JOIN coupon_templates t ON t.id = c.template_id JOIN brands b ON b.id = t.brand_id"    \
-    " LEFT JOIN campaigns cp ON cp.id = c.campaign_id LEFT JOIN redemptions rd ON rd.id = c.redemption_id"  \
-    " LEFT JOIN stores rs ON rs.id = rd.store_id LEFT JOIN staff rst ON rst.id = rd.staff_id"
 
 /* Why a coupon cannot be redeemed here and now (reason NULL: it can). */
 typedef struct {
@@ -184,29 +151,29 @@ static verdict judge(hh_req *r, json_t *c, int64_t store_id, const char *tz, int
                           hh_sprintf(r->arena, "This coupon is valid at %lld named stores only, not this one",
                                      (long long)iget(c, "stores_listed"))};
     }
-    if (!v.reason && !manages_brand(&r->who, iget(c, "brand_id")))
+    if (!v.reason && !hh__redeem_manages(&r->who, iget(c, "brand_id")))
         v = (verdict){"not_your_brand", HH_E_FORBIDDEN, "该券属于您不管理的品牌",
                       "This coupon belongs to a brand you do not manage"};
     return v;
 }
 
 /* "****-****-WXYZ" */
-static const char *code_masked(hh_req *r, const char *code)
+const char *hh__code_masked(hh_req *r, const char *code)
 {
     size_t n = code ? strlen(code) : 0;
     return hh_sprintf(r->arena, "****-****-%s", n >= 4 ? code + n - 4 : "");
 }
 
-/* Turn a COUPON_COLS row into what the counter shows: usable here or why not
+/* Turn a HH__COUPON_COLS row into what the counter shows: usable here or why not
  * (in the request's language), the code masked unless show_code. */
-static void coupon_decorate(hh_req *r, json_t *c, int64_t store_id, const char *tz, int64_t now, bool show_code)
+void hh__coupon_decorate(hh_req *r, json_t *c, int64_t store_id, const char *tz, int64_t now, bool show_code)
 {
     verdict v = judge(r, c, store_id, tz, now);
     json_object_set_new(c, "usable", json_boolean(!v.reason));
     json_object_set_new(c, "reason", v.reason ? json_pack("{s:s, s:s}", "code", v.reason, "message",
                                                           r->lang_en ? v.en : v.zh)
                                               : json_null());
-    json_object_set_new(c, "code_masked", json_string(code_masked(r, sget(c, "code"))));
+    json_object_set_new(c, "code_masked", json_string(hh__code_masked(r, sget(c, "code"))));
     if (!show_code) json_object_del(c, "code");
     json_object_set_new(c, "valid_stores", json_integer(iget(c, "stores_listed")));
     json_object_del(c, "brand_ok");
@@ -218,7 +185,7 @@ static void coupon_decorate(hh_req *r, json_t *c, int64_t store_id, const char *
 
 /* The live member behind id (following merges); 404 naming `field` when
  * there is none in this enterprise, or it was erased. */
-static hh_status live_member(hh_req *r, hh_db *db, int64_t id, const char *field, int64_t *out)
+hh_status hh__redeem_live_member(hh_req *r, hh_db *db, int64_t id, const char *field, int64_t *out)
 {
     for (int hop = 0; hop < 8; hop++) {
         json_t *m = NULL;
@@ -249,7 +216,7 @@ static hh_status member_of_code(hh_req *r, hh_db *db, const char *text, const ch
     if (!*text || strlen(text) > 40 || !hh_code_decode(r->app->code_key, "mb", text, &id))
         return hh_fail(r, HH_E_INVALID, field, "会员码无效，请让顾客刷新会员码后重扫",
                        "This member code is not valid; ask the customer to show it again");
-    return live_member(r, db, id, field, out);
+    return hh__redeem_live_member(r, db, id, field, out);
 }
 
 /* Who the person is, as the counter may see them (phone masked). */
@@ -334,7 +301,7 @@ static hh_status wallet_reply(hh_req *r, hh_db *db, wallet_in *w, int64_t member
     hh_status st = person_json(r, db, member_id, &person);
     if (st) return st;
     st = hh_db_query(db, &rows,
-                     COUPON_COLS " WHERE c.enterprise_id = ?1 AND c.member_id = ?3"
+                     HH__COUPON_COLS " WHERE c.enterprise_id = ?1 AND c.member_id = ?3"
                                  " AND coalesce(c.redeemed_at, c.voided_at, c.valid_to, ?4) >= ?5"
                                  " ORDER BY coalesce(c.valid_to, 9e18), c.id LIMIT ?6",
                      HH_A(HH_I(r->who.enterprise_id), HH_I(w->store_id), HH_I(member_id), HH_I(now),
@@ -348,7 +315,7 @@ static hh_status wallet_reply(hh_req *r, hh_db *db, wallet_in *w, int64_t member
     json_t *c;
     json_array_foreach(rows, i, c)
     {
-        coupon_decorate(r, c, w->store_id, w->tz, now, false);
+        hh__coupon_decorate(r, c, w->store_id, w->tz, now, false);
         json_array_append(json_is_true(json_object_get(c, "usable")) ? usable : other, c);
     }
     json_decref(rows);
@@ -377,7 +344,7 @@ static hh_status coupon_by_code(hh_req *r, hh_db *db, const char *text, const ch
     if (strlen(text) > 40 || !hh_reward_code_parse(text, code))
         return hh_fail(r, HH_E_INVALID, field, "券码格式不正确（12 位字母数字）",
                        "This is not a coupon code (12 letters and digits)");
-    hh_status st = hh_db_one(db, out, COUPON_COLS " WHERE c.enterprise_id = ?1 AND c.code = ?3",
+    hh_status st = hh_db_one(db, out, HH__COUPON_COLS " WHERE c.enterprise_id = ?1 AND c.code = ?3",
                              HH_A(HH_I(r->who.enterprise_id), HH_I(store_id), HH_S(code)));
     if (st == HH_E_NOT_FOUND) return hh_fail(r, st, field, "券码不存在，请核对后重试", "No coupon has this code");
     return st;
@@ -390,7 +357,7 @@ hh_status hh_h_counter_wallet(hh_req *r)
     int64_t asked;
     wallet_in w = {0};
     hh_status st = hh_query_id(r, "store_id", &asked);
-    if (st || (st = counter_store(r, db, asked, false, &w.store_id))) return st;
+    if (st || (st = hh__redeem_store(r, db, asked, false, &w.store_id))) return st;
     if (mcode && !*mcode) mcode = NULL;
     if (code && !*code) code = NULL;
     if (mcode && code)
@@ -410,7 +377,7 @@ hh_status hh_h_counter_wallet(hh_req *r)
     json_t *person = NULL;
     int64_t member_id = iget(c, "member_id");
     if (member_id && (st = person_json(r, db, member_id, &person))) return st;
-    coupon_decorate(r, c, w.store_id, w.tz, hh_now_ms(), true);
+    hh__coupon_decorate(r, c, w.store_id, w.tz, hh_now_ms(), true);
     json_t *out = json_pack("{s:s, s:o, s:[O], s:i}", "via", "coupon_code", "person", person ? person : json_null(),
                             "coupons", c, "usable_count", json_is_true(json_object_get(c, "usable")) ? 1 : 0);
     json_object_set_new(out, "store_id", w.store_id ? json_integer(w.store_id) : json_null());
@@ -428,7 +395,7 @@ static hh_status wallet_otp_write(hh_db *tx, hh_req *r)
                    HH_A(HH_I(r->who.enterprise_id), HH_S(w->phone)));
     if (st == HH_E_NOT_FOUND)
         return hh_fail(r, st, "phone", "该手机号还不是会员，可先为顾客登记", "No member has this phone number yet");
-    if (st || (st = live_member(r, tx, id, "phone", &w->member_id))) return st;
+    if (st || (st = hh__redeem_live_member(r, tx, id, "phone", &w->member_id))) return st;
     int64_t until = hh_now_ms() + VERIFY_TTL_MS;
     const char *tok = verification_make(r, w->member_id, until);
     json_t *after = json_pack("{s:I, s:I}", "member_id", (json_int_t)w->member_id, "store_id", (json_int_t)w->store_id);
@@ -461,7 +428,7 @@ hh_status hh_h_counter_wallet_otp(hh_req *r)
     if (strlen(w->otp) != 6 || strspn(w->otp, "0123456789") != 6)
         return hh_fail(r, HH_E_INVALID, "code", "验证码为 6 位数字", "The code has 6 digits");
     hh_db *db = hh_store_reader(r->app->store);
-    if ((st = counter_store(r, db, asked, false, &w->store_id))) return st;
+    if ((st = hh__redeem_store(r, db, asked, false, &w->store_id))) return st;
     hh_enterprise_tz(db, r->who.enterprise_id, w->tz);
     return hh_req_write(r, wallet_otp_write);
 }
@@ -476,25 +443,12 @@ typedef struct {
     bool has_order;
     char tz[64];
     const char *store_name;
-    json_t *coupon; /* arena-owned COUPON_COLS row */
+    json_t *coupon; /* arena-owned HH__COUPON_COLS row */
     int64_t undo_minutes;
 } redeem_in;
 
-/* A redemption as lists and answers show it. */
-#define REDEMPTION_COLS                                                                                     \
-    "SELECT rd.id, rd.coupon_id, c.code, c.template_id, t.name AS coupon_name, t.kind, t.value_fen,"         \
-    " t.discount_pct, t.gift_name, rd.member_id, m.name AS member_name, m.phone AS member_phone,"           \
-    " rd.brand_id, b.name AS brand_name, rd.store_id, s.name AS store_name, rd.staff_id,"                   \
-    " st.name AS staff_name, rd.account_id, a.name AS account_name, rd.campaign_id,"                        \
-    " cp.name AS campaign_name, rd.method, rd.order_amount_fen, rd.at, rd.undone_at, rd.undone_by,"         \
-    " ua.name AS undone_by_name, rd.undo_reason"                                                            \
-    " FROM redemptions rd JOIN coupons c ON c.id = rd.coupon_id JOIN coupon_templates t ON t.id = c.template_id" \
-    " JOIN brands b ON b.id = rd.brand_id JOIN stores s ON s.id = rd.store_id"                              \
-    " LEFT JOIN staff st ON st.id = rd.staff_id LEFT JOIN accounts a ON a.id = rd.account_id"               \
-    " LEFT JOIN accounts ua ON ua.id = rd.undone_by LEFT JOIN members m ON m.id = rd.member_id"             \
-    " LEFT JOIN campaigns cp ON cp.id = rd.campaign_id"
 
-static const char *const methods[] = {"member_qr", "coupon_code", "phone_otp", NULL};
+const char *const hh__redeem_methods[] = {"member_qr", "coupon_code", "phone_otp", NULL};
 
 static hh_status redeem_write(hh_db *tx, hh_req *r)
 {
@@ -514,7 +468,7 @@ static hh_status redeem_write(hh_db *tx, hh_req *r)
     if (res.changes != 1) {
         /* it changed since the handler looked: say what it is now */
         json_t *again = NULL;
-        st = hh_db_one(tx, &again, COUPON_COLS " WHERE c.enterprise_id = ?1 AND c.id = ?3",
+        st = hh_db_one(tx, &again, HH__COUPON_COLS " WHERE c.enterprise_id = ?1 AND c.id = ?3",
                        HH_A(HH_I(r->who.enterprise_id), HH_I(in->store_id), HH_I(coupon_id)));
         if (st) return st;
         hh_req_own(r, again);
@@ -548,7 +502,7 @@ static hh_status redeem_write(hh_db *tx, hh_req *r)
     json_t *person = json_object_get(c, "person");
     json_t *coupon = json_pack("{s:I, s:s, s:s, s:s, s:O, s:O, s:O, s:I, s:s, s:I}", "id", (json_int_t)coupon_id,
                                "name", sget(c, "name"), "kind", sget(c, "kind"), "code_masked",
-                               code_masked(r, sget(c, "code")), "value_fen", json_object_get(c, "value_fen"),
+                               hh__code_masked(r, sget(c, "code")), "value_fen", json_object_get(c, "value_fen"),
                                "discount_pct", json_object_get(c, "discount_pct"), "gift_name",
                                json_object_get(c, "gift_name"), "min_spend_fen",
                                (json_int_t)iget(c, "min_spend_fen"), "brand_name", sget(c, "brand_name"),
@@ -581,7 +535,7 @@ hh_status hh_h_counter_redeem(hh_req *r)
         (st = hh_field_str(r, "method", true, 16, &in->method, NULL)))
         return st;
     bool known = false;
-    for (int i = 0; methods[i]; i++) known |= !strcmp(methods[i], in->method);
+    for (int i = 0; hh__redeem_methods[i]; i++) known |= !strcmp(hh__redeem_methods[i], in->method);
     if (!known)
         return hh_fail(r, HH_E_INVALID, "method", "核销方式须为 member_qr、coupon_code 或 phone_otp",
                        "method must be member_qr, coupon_code or phone_otp");
@@ -614,7 +568,7 @@ hh_status hh_h_counter_redeem(hh_req *r)
                            "phone_otp redemption needs the verification from the phone check");
         if ((st = verification_check(r, in->verification, &in->verified_member, &in->verified_until))) return st;
     }
-    if ((st = counter_store(r, db, asked, true, &in->store_id))) return st;
+    if ((st = hh__redeem_store(r, db, asked, true, &in->store_id))) return st;
     json_t *store = NULL;
     if ((st = hh_db_one(db, &store,
                         "SELECT s.name, e.timezone FROM stores s JOIN enterprises e ON e.id = s.enterprise_id"
@@ -628,7 +582,7 @@ hh_status hh_h_counter_redeem(hh_req *r)
     if (has_code) {
         st = coupon_by_code(r, db, in->code, "code", in->store_id, &c);
     } else {
-        st = hh_db_one(db, &c, COUPON_COLS " WHERE c.enterprise_id = ?1 AND c.id = ?3",
+        st = hh_db_one(db, &c, HH__COUPON_COLS " WHERE c.enterprise_id = ?1 AND c.id = ?3",
                        HH_A(HH_I(r->who.enterprise_id), HH_I(in->store_id), HH_I(in->coupon_id)));
         if (st == HH_E_NOT_FOUND) return hh_fail(r, st, "coupon_id", "找不到该券", "No such coupon");
     }
@@ -666,8 +620,6 @@ hh_status hh_h_counter_redeem(hh_req *r)
 typedef struct {
     const char *reason;
 } undo_in;
-
-static hh_status redemption_json(hh_req *r, hh_db *db, int64_t id, int64_t undo_minutes, json_t **out);
 
 static hh_status undo_write(hh_db *tx, hh_req *r)
 {
@@ -727,7 +679,7 @@ static hh_status undo_write(hh_db *tx, hh_req *r)
     json_decref(props);
     if (st) return st;
     json_t *out;
-    if ((st = redemption_json(r, tx, id, minutes, &out))) return st;
+    if ((st = hh__redemption_json(r, tx, id, minutes, &out))) return st;
     hh_reply(r, 200, out);
     return HH_OK;
 }
@@ -749,7 +701,7 @@ hh_status hh_h_redemption_undo(hh_req *r)
 
 /* --------------------------------------------------- redemptions as JSON */
 
-static void redemption_decorate(hh_req *r, json_t *x, int64_t undo_minutes, int64_t now)
+void hh__redemption_decorate(hh_req *r, json_t *x, int64_t undo_minutes, int64_t now)
 {
     const char *phone = sget(x, "member_phone");
     if (phone) {
@@ -764,330 +716,14 @@ static void redemption_decorate(hh_req *r, json_t *x, int64_t undo_minutes, int6
     bool undone = json_is_integer(json_object_get(x, "undone_at"));
     json_object_set_new(x, "undo_until", undo_minutes > 0 ? json_integer(until) : json_null());
     json_object_set_new(x, "undoable", json_boolean(!undone && undo_minutes > 0 && now <= until));
-    json_object_set_new(x, "code_masked", json_string(code_masked(r, sget(x, "code"))));
+    json_object_set_new(x, "code_masked", json_string(hh__code_masked(r, sget(x, "code"))));
 }
 
-static hh_status redemption_json(hh_req *r, hh_db *db, int64_t id, int64_t undo_minutes, json_t **out)
+hh_status hh__redemption_json(hh_req *r, hh_db *db, int64_t id, int64_t undo_minutes, json_t **out)
 {
-    hh_status st = hh_db_one(db, out, REDEMPTION_COLS " WHERE rd.id = ? AND rd.enterprise_id = ?",
+    hh_status st = hh_db_one(db, out, HH__REDEMPTION_COLS " WHERE rd.id = ? AND rd.enterprise_id = ?",
                              HH_A(HH_I(id), HH_I(r->who.enterprise_id)));
     if (st) return st;
-    redemption_decorate(r, *out, undo_minutes, hh_now_ms());
+    hh__redemption_decorate(r, *out, undo_minutes, hh_now_ms());
     return HH_OK;
-}
-
-hh_status hh_h_redemption_get(hh_req *r)
-{
-    hh_db *db = hh_store_reader(r->app->store);
-    json_t *out;
-    hh_status st = redemption_json(r, db, r->path_id, hh_redeem_undo_minutes(db, r->who.enterprise_id), &out);
-    if (st == HH_E_NOT_FOUND) return hh_fail(r, st, "id", "找不到该核销记录", "No such redemption");
-    if (st) return st;
-    hh_reply(r, 200, out);
-    return HH_OK;
-}
-
-/* ------------------------------------------------------------------ lists */
-
-/* A day filter "today" or "YYYY-MM-DD" (local) → [from, to). */
-static hh_status day_range(hh_req *r, const char *name, const char *day, const char *tz, int64_t *from, int64_t *to,
-                           const char **label)
-{
-    hh_local l;
-    if (!day || !*day || !strcmp(day, "today")) {
-        if (!hh_local_parts(tz, hh_now_ms(), &l)) return HH_E_STORAGE;
-    } else {
-        int y, m, d;
-        char tail;
-        if (strlen(day) != 10 || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 2000 || y > 2200 ||
-            m < 1 || m > 12 || d < 1 || d > 31)
-            return hh_fail(r, HH_E_INVALID, name, "日期须为 today 或 YYYY-MM-DD", "day must be today or YYYY-MM-DD");
-        l = (hh_local){.year = y, .month = m, .day = d};
-    }
-    *from = hh_local_start(tz, l.year, l.month, l.day);
-    *to = hh_local_start(tz, l.year, l.month, l.day + 1);
-    if (label) *label = hh_sprintf(r->arena, "%04d-%02d-%02d", l.year, l.month, l.day);
-    return HH_OK;
-}
-
-/* A time bound: UTC ms, or a local date (YYYY-MM-DD: its start; for an
- * upper bound, the start of the next day). 0 when absent. */
-static hh_status time_bound(hh_req *r, const char *name, const char *tz, bool upper, int64_t *out)
-{
-    const char *s = hh_query(r, name);
-    *out = 0;
-    if (!s || !*s) return HH_OK;
-    if (strchr(s, '-')) {
-        int64_t from, to;
-        hh_status st = day_range(r, name, s, tz, &from, &to, NULL);
-        if (st) return st;
-        *out = upper ? to : from;
-        return HH_OK;
-    }
-    if (!hh_parse_i64(s, out) || *out < 0)
-        return hh_fail(r, HH_E_INVALID, name, hh_sprintf(r->arena, "参数 %s 须为日期（YYYY-MM-DD）或毫秒时间", name),
-                       hh_sprintf(r->arena, "%s must be a date (YYYY-MM-DD) or a time in ms", name));
-    return HH_OK;
-}
-
-#define LIST_WHERE                                                                                   \
-    " WHERE rd.enterprise_id = ?1 AND " HH_SCOPE_BRAND_STORE("rd.brand_id", "rd.store_id")          \
-    " AND (?5 = 0 OR rd.store_id = ?5) AND (?6 = 0 OR rd.staff_id = ?6) AND (?7 = 0 OR rd.brand_id = ?7)" \
-    " AND (?8 = 0 OR rd.campaign_id = ?8) AND (?9 = 0 OR rd.member_id = ?9) AND (?10 = 0 OR rd.at >= ?10)" \
-    " AND (?11 = 0 OR rd.at < ?11) AND (?12 IS NULL OR rd.method = ?12)"                              \
-    " AND (?13 IS NULL OR (?13 = 'live') = (rd.undone_at IS NULL))"                                   \
-    " AND (?14 IS NULL OR rd.coupon_id IN (SELECT id FROM coupons WHERE enterprise_id = ?1 AND code = ?14))"
-
-typedef struct {
-    int64_t store_id, staff_id, brand_id, campaign_id, member_id, from, to;
-    const char *method, *status, *code;
-} list_filter;
-
-static hh_status list_reply(hh_req *r, hh_db *db, const list_filter *f, int64_t limit, int64_t offset, json_t *extra)
-{
-#define LIST_ARGS                                                                                                 \
-    HH_SCOPE_ARGS(r), HH_I(f->store_id), HH_I(f->staff_id), HH_I(f->brand_id), HH_I(f->campaign_id),          \
-        HH_I(f->member_id), HH_I(f->from), HH_I(f->to), HH_S(f->method), HH_S(f->status), HH_S(f->code)
-    json_t *items = NULL, *totals = NULL;
-    hh_status st = hh_db_query(db, &items, REDEMPTION_COLS LIST_WHERE " ORDER BY rd.at DESC, rd.id DESC LIMIT ?15 OFFSET ?16",
-                               HH_A(LIST_ARGS, HH_I(limit), HH_I(offset)));
-    if (st) return st;
-    st = hh_db_one(db, &totals,
-                   "SELECT count(*) AS total, count(*) FILTER (WHERE rd.undone_at IS NULL) AS redeemed,"
-                   " count(*) FILTER (WHERE rd.undone_at IS NOT NULL) AS undone,"
-                   " coalesce(sum(rd.order_amount_fen) FILTER (WHERE rd.undone_at IS NULL), 0) AS order_amount_fen,"
-                   " coalesce(sum(t.value_fen) FILTER (WHERE rd.undone_at IS NULL AND t.kind = 'cash'), 0) AS cash_value_fen,"
-                   " count(DISTINCT rd.member_id) FILTER (WHERE rd.undone_at IS NULL) AS members"
-                   " FROM redemptions rd JOIN coupons c ON c.id = rd.coupon_id JOIN coupon_templates t"
-                   " ON t.id = c.template_id" LIST_WHERE,
-                   HH_A(LIST_ARGS));
-#undef LIST_ARGS
-    if (st) {
-        json_decref(items);
-        return st;
-    }
-    int64_t minutes = hh_redeem_undo_minutes(db, r->who.enterprise_id), now = hh_now_ms();
-    size_t i;
-    json_t *x;
-    json_array_foreach(items, i, x) redemption_decorate(r, x, minutes, now);
-    json_t *out = extra ? extra : json_object();
-    json_object_set_new(out, "items", items);
-    json_object_set(out, "total", json_object_get(totals, "total"));
-    json_object_del(totals, "total");
-    json_object_set_new(out, "totals", totals);
-    json_object_set_new(out, "undo_minutes", json_integer(minutes));
-    hh_reply(r, 200, out);
-    return HH_OK;
-}
-
-static hh_status read_filter_text(hh_req *r, list_filter *f)
-{
-    f->method = hh_query(r, "method");
-    f->status = hh_query(r, "status");
-    const char *code = hh_query(r, "code");
-    if (f->method && !*f->method) f->method = NULL;
-    if (f->status && !*f->status) f->status = NULL;
-    if (f->method) {
-        bool ok = false;
-        for (int i = 0; methods[i]; i++) ok |= !strcmp(methods[i], f->method);
-        if (!ok)
-            return hh_fail(r, HH_E_INVALID, "method", "核销方式须为 member_qr、coupon_code 或 phone_otp",
-                           "method must be member_qr, coupon_code or phone_otp");
-    }
-    if (f->status && strcmp(f->status, "live") && strcmp(f->status, "undone"))
-        return hh_fail(r, HH_E_INVALID, "status", "状态须为 live 或 undone", "status must be live or undone");
-    if (code && *code) {
-        char *norm = hh_alloc(r->arena, HH_CODE_LEN + 1);
-        if (!strncasecmp(code, "HHC:", 4)) code += 4;
-        if (strlen(code) > 40 || !hh_reward_code_parse(code, norm))
-            return hh_fail(r, HH_E_INVALID, "code", "券码格式不正确（12 位字母数字）",
-                           "This is not a coupon code (12 letters and digits)");
-        f->code = norm;
-    }
-    return HH_OK;
-}
-
-hh_status hh_h_counter_redemptions(hh_req *r)
-{
-    hh_db *db = hh_store_reader(r->app->store);
-    int64_t limit, offset, asked;
-    list_filter f = {0};
-    char tz[64];
-    const char *day;
-    hh_status st;
-    if ((st = hh_query_page(r, &limit, &offset)) || (st = hh_query_id(r, "store_id", &asked)) ||
-        (st = read_filter_text(r, &f)) || (st = counter_store(r, db, asked, false, &f.store_id)))
-        return st;
-    hh_enterprise_tz(db, r->who.enterprise_id, tz);
-    if ((st = day_range(r, "day", hh_query(r, "day"), tz, &f.from, &f.to, &day))) return st;
-    if (hh_query_flag(r, "mine")) {
-        if (!r->who.staff_id) return hh_fail(r, HH_E_INVALID, "mine", "只有导购账号有“我的核销”", "Only staff accounts have their own redemptions");
-        f.staff_id = r->who.staff_id;
-    }
-    return list_reply(r, db, &f, limit, offset, json_pack("{s:s}", "day", day));
-}
-
-hh_status hh_h_redemptions_list(hh_req *r)
-{
-    hh_db *db = hh_store_reader(r->app->store);
-    int64_t limit, offset;
-    list_filter f = {0};
-    char tz[64];
-    hh_status st;
-    if ((st = hh_query_page(r, &limit, &offset)) || (st = hh_query_id(r, "store_id", &f.store_id)) ||
-        (st = hh_query_id(r, "staff_id", &f.staff_id)) || (st = hh_query_id(r, "brand_id", &f.brand_id)) ||
-        (st = hh_query_id(r, "campaign_id", &f.campaign_id)) || (st = hh_query_id(r, "member_id", &f.member_id)) ||
-        (st = read_filter_text(r, &f)))
-        return st;
-    hh_enterprise_tz(db, r->who.enterprise_id, tz);
-    if ((st = time_bound(r, "from", tz, false, &f.from)) || (st = time_bound(r, "to", tz, true, &f.to))) return st;
-    if (f.from && f.to && f.to <= f.from)
-        return hh_fail(r, HH_E_INVALID, "to", "结束日期须晚于开始日期", "to must be after from");
-    return list_reply(r, db, &f, limit, offset, NULL);
-}
-
-/* ---------------------------------------------- staff issue at the counter */
-
-/* Templates a counter may hand out now: active, not a lottery prize, not past
- * their window, not used up, valid at the store, their campaign live. */
-#define ISSUABLE_COLS                                                                                        \
-    "SELECT t.id, t.name, t.description, t.kind, t.value_fen, t.discount_pct, t.gift_name, t.min_spend_fen,"  \
-    " t.validity, t.valid_from, t.valid_to, t.valid_days, t.quantity, t.issued, t.per_member_limit, t.image,"  \
-    " t.brand_id, b.name AS brand_name, t.campaign_id, cp.name AS campaign_name, cp.status AS campaign_status," \
-    " cp.starts_at AS campaign_starts_at, cp.ends_at AS campaign_ends_at"                                     \
-    " FROM coupon_templates t JOIN brands b ON b.id = t.brand_id LEFT JOIN campaigns cp ON cp.id = t.campaign_id"
-/* valid at store ?2: its named stores, or else the stores selling its brands */
-#define VALID_AT_STORE                                                                                        \
-    " CASE WHEN EXISTS (SELECT 1 FROM coupon_template_stores WHERE template_id = t.id)"                      \
-    " THEN EXISTS (SELECT 1 FROM coupon_template_stores WHERE template_id = t.id AND store_id = ?2)"          \
-    " ELSE EXISTS (SELECT 1 FROM store_brands sb WHERE sb.store_id = ?2 AND (sb.brand_id IN (SELECT brand_id" \
-    " FROM coupon_template_brands WHERE template_id = t.id) OR (sb.brand_id = t.brand_id AND NOT EXISTS"      \
-    " (SELECT 1 FROM coupon_template_brands WHERE template_id = t.id)))) END"
-#define ISSUABLE_WHERE                                                                                        \
-    " WHERE t.enterprise_id = ?1 AND t.status = 'active' AND t.kind <> 'prize'"                               \
-    " AND (t.validity = 'relative' OR t.valid_to > ?3) AND (t.quantity IS NULL OR t.issued < t.quantity)"     \
-    " AND" VALID_AT_STORE                                                                                     \
-    " AND (?4 <> 'brand_manager' OR t.brand_id IN (SELECT brand_id FROM account_brands WHERE account_id = ?5))"
-
-static bool campaign_live(json_t *t, int64_t now)
-{
-    if (!json_is_integer(json_object_get(t, "campaign_id"))) return true;
-    return !strcmp(hh_campaign_status_now(sget(t, "campaign_status"), iget(t, "campaign_starts_at"),
-                                          iget(t, "campaign_ends_at"), now),
-                   "live");
-}
-
-static void issuable_decorate(json_t *t)
-{
-    json_t *q = json_object_get(t, "quantity");
-    json_object_set_new(t, "remaining", json_is_integer(q) ? json_integer(json_integer_value(q) - iget(t, "issued")) : json_null());
-    json_object_del(t, "campaign_status");
-    json_object_del(t, "campaign_starts_at");
-    json_object_del(t, "campaign_ends_at");
-}
-
-hh_status hh_h_counter_templates(hh_req *r)
-{
-    hh_db *db = hh_store_reader(r->app->store);
-    int64_t asked, store_id, now = hh_now_ms();
-    hh_status st = hh_query_id(r, "store_id", &asked);
-    if (st || (st = counter_store(r, db, asked, true, &store_id))) return st;
-    json_t *rows;
-    st = hh_db_query(db, &rows, ISSUABLE_COLS ISSUABLE_WHERE " ORDER BY t.id DESC LIMIT 200",
-                     HH_A(HH_I(r->who.enterprise_id), HH_I(store_id), HH_I(now), HH_S(hh_role_name(r->who.role)),
-                          HH_I(r->who.id)));
-    if (st) return st;
-    json_t *items = json_array();
-    size_t i;
-    json_t *t;
-    json_array_foreach(rows, i, t)
-    {
-        if (!campaign_live(t, now)) continue;
-        issuable_decorate(t);
-        json_array_append(items, t);
-    }
-    json_decref(rows);
-    hh_reply(r, 200, json_pack("{s:o, s:I, s:I}", "items", items, "total", (json_int_t)json_array_size(items),
-                               "store_id", (json_int_t)store_id));
-    return HH_OK;
-}
-
-typedef struct {
-    int64_t template_id, member_id, store_id;
-    json_t *tpl;
-    char tz[64];
-} issue_in;
-
-static hh_status issue_write(hh_db *tx, hh_req *r)
-{
-    issue_in *in = r->ud;
-    hh_grant g = {.enterprise_id = r->who.enterprise_id, .member_id = in->member_id,
-                  .campaign_id = iget(in->tpl, "campaign_id"), .store_id = in->store_id,
-                  .staff_id = r->who.staff_id, .source = "staff"};
-    hh_status st;
-    /* a campaign's coupon counts against the campaign's limits and budget
-     * (a cash coupon costs its face value) */
-    if (g.campaign_id &&
-        (st = hh_campaign_admit(tx, r, &g, !strcmp(sget(in->tpl, "kind"), "cash") ? iget(in->tpl, "value_fen") : 0)))
-        return st;
-    int64_t coupon_id = 0;
-    char code[HH_CODE_LEN + 1];
-    if ((st = hh_coupon_grant(tx, r, &g, in->template_id, &coupon_id, code))) return st;
-    json_t *c = NULL;
-    if ((st = hh_db_one(tx, &c, COUPON_COLS " WHERE c.enterprise_id = ?1 AND c.id = ?3",
-                        HH_A(HH_I(r->who.enterprise_id), HH_I(in->store_id), HH_I(coupon_id)))))
-        return st;
-    coupon_decorate(r, c, in->store_id, in->tz, hh_now_ms(), false);
-    json_t *after = json_pack("{s:I, s:I, s:I, s:I}", "coupon_id", (json_int_t)coupon_id, "template_id",
-                              (json_int_t)in->template_id, "member_id", (json_int_t)in->member_id, "store_id",
-                              (json_int_t)in->store_id);
-    st = hh_audit(tx, r, "coupon.issue", "coupon", coupon_id, NULL, after);
-    json_decref(after);
-    if (st) {
-        json_decref(c);
-        return st;
-    }
-    hh_reply(r, 201, c);
-    return HH_OK;
-}
-
-hh_status hh_h_counter_issue(hh_req *r)
-{
-    static const char *const allowed[] = {"template_id", "member_id", "store_id", NULL};
-    issue_in *in = hh_alloc(r->arena, sizeof *in);
-    r->ud = in;
-    int64_t asked = 0, member = 0;
-    hh_status st;
-    if ((st = hh_body(r)) || (st = hh_fields_only(r, allowed)) ||
-        (st = hh_field_int(r, "template_id", true, 1, INT64_MAX, &in->template_id, NULL)) ||
-        (st = hh_field_int(r, "member_id", true, 1, INT64_MAX, &member, NULL)) ||
-        (st = hh_field_int(r, "store_id", false, 1, INT64_MAX, &asked, NULL)))
-        return st;
-    hh_db *db = hh_store_reader(r->app->store);
-    if ((st = counter_store(r, db, asked, true, &in->store_id)) ||
-        (st = live_member(r, db, member, "member_id", &in->member_id)))
-        return st;
-    st = hh_db_one(db, &in->tpl, ISSUABLE_COLS " WHERE t.id = ?1 AND t.enterprise_id = ?2",
-                   HH_A(HH_I(in->template_id), HH_I(r->who.enterprise_id)));
-    if (st == HH_E_NOT_FOUND) return hh_fail(r, st, "template_id", "找不到该优惠券", "No such coupon template");
-    if (st) return st;
-    hh_req_own(r, in->tpl);
-    if (!manages_brand(&r->who, iget(in->tpl, "brand_id")))
-        return hh_fail(r, HH_E_FORBIDDEN, "template_id", "该券属于您不管理的品牌", "This coupon belongs to a brand you do not manage");
-    if (!strcmp(sget(in->tpl, "kind"), "prize"))
-        return hh_fail(r, HH_E_UNPROCESSABLE, "template_id", "奖品只能通过抽奖获得，不能在柜台发放",
-                       "Prizes are won in the lottery, not handed out at the counter");
-    /* Where it is valid does not change; whether it is still offered (archived,
-     * past its window, used up, its campaign live) is decided by the write —
-     * the shared grant and campaign admission — so that a request retried
-     * with its Idempotency-Key replays its first answer. */
-    int64_t here = 0;
-    st = hh_db_int(db, &here, "SELECT" VALID_AT_STORE " FROM coupon_templates t WHERE t.id = ?1",
-                   HH_A(HH_I(in->template_id), HH_I(in->store_id)));
-    if (st) return st;
-    if (!here)
-        return hh_fail(r, HH_E_UNPROCESSABLE, "template_id", "该券不能在本门店使用，不能在此发放",
-                       "This coupon is not valid at this store, so it cannot be handed out here");
-    hh_enterprise_tz(db, r->who.enterprise_id, in->tz);
-    return hh_req_write(r, issue_write);
 }
