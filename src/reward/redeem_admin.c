@@ -240,41 +240,30 @@ hh_status hh_h_redemption_get(hh_req *r)
 
 /* ------------------------------------------------------------------- demo */
 
-/* The demo's counter benefits: a gift to collect at any Lumina counter and a
- * Qinghe cash coupon, both claimable by members in the H5 and issuable by
- * staff ("发券" in the staff app), valid 30 days from issue. No members or
- * redemptions are seeded: the demo enterprise starts without members (the
- * test suites count them), and a person trying the demo registers one at the
- * counter, hands out a coupon and redeems it. */
-static hh_status demo_template(hh_db *tx, int64_t ent, int64_t brand, const char *name, const char *desc,
-                               const char *kind, int64_t value_fen, const char *gift, int64_t min_spend)
+/* The demo's counter hand-out: a Qinghe welcome gift that only staff give
+ * (not claimable online), valid 7 days at every Qinghe counter — so a Qinghe
+ * promoter has something to hand out and redeem next to the Lumina campaign's
+ * coupons. No members or redemptions are seeded: the demo enterprise starts
+ * without members (the test suites count them); a person trying the demo
+ * registers one at the counter, hands out a coupon and redeems it. */
+static hh_status demo_apply(hh_db *tx, void *ud)
 {
-    int64_t id = 0;
+    (void)ud;
+    static const char name[] = "青禾到店礼：冷泡茶试饮装";
+    int64_t ent = 0, qinghe = 0, id = 0;
+    hh_status st = hh_db_int(tx, &ent, "SELECT id FROM enterprises WHERE name = '活化演示企业'", HH_A());
+    if (!st) st = hh_db_int(tx, &qinghe, "SELECT id FROM brands WHERE enterprise_id = ? AND code = 'QINGHE'", HH_A(HH_I(ent)));
+    if (st) return st == HH_E_NOT_FOUND ? HH_OK : st; /* not the demo enterprise: nothing to add */
     if (hh_db_int(tx, &id, "SELECT id FROM coupon_templates WHERE enterprise_id = ? AND name = ?",
                   HH_A(HH_I(ent), HH_S(name))) == HH_OK)
         return HH_OK;
     int64_t now = hh_now_ms();
     return hh_db_run(tx, NULL,
-                     "INSERT INTO coupon_templates (enterprise_id, brand_id, name, description, kind, value_fen,"
-                     " gift_name, min_spend_fen, validity, valid_days, per_member_limit, claimable, created_at,"
-                     " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'relative', 30, 1, 1, ?, ?)",
-                     HH_A(HH_I(ent), HH_I(brand), HH_S(name), HH_S(desc), HH_S(kind),
-                          value_fen ? HH_I(value_fen) : HH_NULL, HH_S(gift), HH_I(min_spend), HH_I(now), HH_I(now)));
-}
-
-static hh_status demo_apply(hh_db *tx, void *ud)
-{
-    (void)ud;
-    int64_t ent = 0, lumina = 0, qinghe = 0;
-    hh_status st = hh_db_int(tx, &ent, "SELECT id FROM enterprises WHERE name = '活化演示企业'", HH_A());
-    if (!st) st = hh_db_int(tx, &lumina, "SELECT id FROM brands WHERE enterprise_id = ? AND code = 'LUMINA'", HH_A(HH_I(ent)));
-    if (!st) st = hh_db_int(tx, &qinghe, "SELECT id FROM brands WHERE enterprise_id = ? AND code = 'QINGHE'", HH_A(HH_I(ent)));
-    if (st) return st == HH_E_NOT_FOUND ? HH_OK : st; /* not the demo enterprise: nothing to add */
-    if ((st = demo_template(tx, ent, lumina, "到店礼：澄光精华旅行装", "到任一澄光专柜出示会员码即可领取",
-                            "gift", 0, "澄光精华液 7ml 旅行装", 0)) ||
-        (st = demo_template(tx, ent, qinghe, "青禾满 199 减 30", "青禾专柜消费满 199 元可用", "cash", 3000, NULL, 19900)))
-        return st;
-    return HH_OK;
+                     "INSERT INTO coupon_templates (enterprise_id, brand_id, name, description, kind, value_fen, gift_name,"
+                     " validity, valid_days, quantity, per_member_limit, claimable, created_at, updated_at)"
+                     " VALUES (?, ?, ?, ?, 'gift', 1500, ?, 'relative', 7, 500, 1, 0, ?, ?)",
+                     HH_A(HH_I(ent), HH_I(qinghe), HH_S(name), HH_S("导购在青禾专柜为新老顾客发放，到店出示会员码领取"),
+                          HH_S("青禾冷泡茶试饮装 3 袋"), HH_I(now), HH_I(now)));
 }
 
 hh_status hh_demo_redeem(hh_store *store)

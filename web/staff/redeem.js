@@ -21,12 +21,14 @@ import { startClock, useResendClock, retrySeconds, phoneLooksOk } from '/shared/
 import './redeem-messages.js';
 
 const focusSoon = (sel) => setTimeout(() => { const el = document.querySelector(sel); el && el.focus(); }, 60);
+const showPerson = () => nextTick(() => { const el = document.querySelector('[data-test=rd-person]'); if (el && el.scrollIntoView) el.scrollIntoView({ block: 'start' }); });
 
 /* ------------------------------------------------------------ formatting */
 
+/** 2000 → "20", 12850 → "128.50" */
 const yuan = (fen) => {
   const v = Number(fen || 0) / 100;
-  return Number.isInteger(v) ? String(v) : v.toFixed(2).replace(/0$/, '');
+  return Number.isInteger(v) ? String(v) : v.toFixed(2);
 };
 
 /** The big figure of a coupon: ¥30, 8.5折 / 15% off, or a gift. */
@@ -58,6 +60,9 @@ export function classifyCode(text) {
   const rest = (c ? s.slice(c[0].length) : s).replace(/-/g, '').toUpperCase();
   return { kind: 'coupon', text: rest };
 }
+
+/** Whole minutes until `until` (at least 1 while any time is left; 0 after). */
+const minutesLeft = (until, now) => (until && until > now ? Math.max(1, Math.floor((until - now) / 60000)) : 0);
 
 /** XXXX-XXXX-XXXX as the code is typed. */
 const groupCode = (s) => String(s || '').toUpperCase().replace(/[^0-9A-Z]/g, '').slice(0, 12).replace(/(.{4})(?=.)/g, '$1-');
@@ -175,7 +180,7 @@ const TicketIcon = {
 /** <rd-coupon :c @redeem> — one coupon as the counter sees it. */
 const RdCoupon = {
   components: { TicketIcon },
-  props: { c: { type: Object, required: true }, busy: Boolean, showCode: Boolean },
+  props: { c: { type: Object, required: true }, busy: Boolean, showCode: Boolean, plain: Boolean },
   emits: ['redeem'],
   setup(props) {
     const face = computed(() => couponFace(props.c));
@@ -201,9 +206,9 @@ const RdCoupon = {
         <p class="rd-coupon-code mono">{{ showCode && c.code ? c.code.replace(/(.{4})(?=.)/g, '$1-') : c.code_masked }}</p>
         <p v-if="!c.usable && c.reason" class="rd-coupon-why" data-test="reason"><hh-icon name="info" :size="14" />{{ c.reason.message }}</p>
       </div>
-      <button v-if="c.usable" type="button" class="hh-btn hh-btn-primary rd-coupon-go" :disabled="busy" @click="$emit('redeem', c)" data-test="redeem">
+      <button v-if="c.usable && !plain" type="button" class="hh-btn hh-btn-primary rd-coupon-go" :disabled="busy" @click="$emit('redeem', c)" data-test="redeem">
         {{ t('rd.redeem') }}</button>
-      <span v-else class="rd-coupon-stamp">{{ t('rd.reason.' + (c.reason ? c.reason.code : 'x')) }}</span>
+      <span v-else-if="!c.usable" class="rd-coupon-stamp">{{ t('rd.reason.' + (c.reason ? c.reason.code : 'x')) }}</span>
     </article>`,
 };
 
@@ -281,7 +286,7 @@ export function redeemScreens(state) {
 
   /* ------------------------------------------------------------- 核销 */
   const RedeemPage = {
-    components: { RedeemScanner, RdCoupon, RdPerson, UndoSheet },
+    components: { RedeemScanner, RdCoupon, RdPerson, UndoSheet, TicketIcon },
     setup() {
       const mode = ref(['scan', 'code', 'phone'].includes(route.query.by) ? route.query.by : 'scan');
       const form = useForm({ scan: '', code: '', phone: '', otp: '' });
@@ -337,7 +342,7 @@ export function redeemScreens(state) {
         wallet.value = res;
         if (k.kind === 'member') Object.assign(proof, { method: 'member_qr', member_code: k.text });
         else Object.assign(proof, { method: 'coupon_code', code: k.text });
-        window.scrollTo(0, 0);
+        showPerson();
       }
       const byScanText = () => lookup(form.values.scan, 'scan');
       const byCode = () => lookup(form.values.code, 'code');
@@ -402,9 +407,9 @@ export function redeemScreens(state) {
         wallet.value = res;
         Object.assign(proof, { method: 'phone_otp', verification: res.verification });
         form.values.otp = '';
-        window.scrollTo(0, 0);
+        showPerson();
       }
-      const verifiedLeft = computed(() => (wallet.value && wallet.value.verified_until ? Math.max(0, Math.ceil((wallet.value.verified_until - now.value) / 60000)) : 0));
+      const verifiedLeft = computed(() => minutesLeft(wallet.value && wallet.value.verified_until, now.value));
 
       async function refresh() {
         if (proof.method === 'member_qr') {
@@ -471,7 +476,7 @@ export function redeemScreens(state) {
         sentTo.value = '';
         focusSoon(mode.value === 'phone' ? 'input[name=phone]' : mode.value === 'code' ? 'input[name=code]' : 'input[name=scan]');
       }
-      const undoLeft = computed(() => (success.value && success.value.undo_until ? Math.max(0, Math.ceil((success.value.undo_until - now.value) / 60000)) : 0));
+      const undoLeft = computed(() => minutesLeft(success.value && success.value.undo_until, now.value));
 
       /* hand out a coupon */
       async function openIssue() {
@@ -633,7 +638,7 @@ export function redeemScreens(state) {
         <!-- confirm -->
         <hh-drawer :open="confirm.open" :title="t('rd.confirm.title')" @close="confirm.open = false">
           <div v-if="confirm.c" class="rd-confirm" data-test="rd-confirm">
-            <rd-coupon :c="confirm.c" :show-code="wallet && wallet.via === 'coupon_code'" :busy="true" />
+            <rd-coupon :c="confirm.c" :show-code="wallet && wallet.via === 'coupon_code'" plain />
             <dl class="hh-kv rd-confirm-kv">
               <dt>{{ t('rd.ok.person') }}</dt><dd>{{ wallet && wallet.person ? [wallet.person.name, wallet.person.phone_masked].filter(Boolean).join(' · ') : t('rd.anonymous') }}</dd>
               <dt>{{ t('rd.confirm.store') }}</dt><dd>{{ state.store ? state.store.name : '' }}</dd>
