@@ -403,6 +403,7 @@ static hh_status prize_create_write(hh_db *tx, hh_req *r)
     if (st) return st;
     if (campaign_ended(c))
         return hh_fail(r, HH_E_UNPROCESSABLE, "id", "活动已结束，不能再添加奖品", "The campaign has ended; prizes cannot be added");
+    if ((st = check_links(tx, r, c, in))) return st;
     bool locked;
     if ((st = hh__pool_locked(tx, r->path_id, &locked))) return st;
     if (locked) return locked_fail(r, NULL);
@@ -412,7 +413,7 @@ static hh_status prize_create_write(hh_db *tx, hh_req *r)
     if (n >= HH_LOTTERY_MAX_PRIZES)
         return hh_fail(r, HH_E_UNPROCESSABLE, NULL, "一个奖池最多 50 个奖品", "A pool holds at most 50 prizes");
     if (in->has_fallback && in->is_fallback && (st = fallback_taken(tx, r, r->path_id, 0))) return st;
-    if ((st = check_links(tx, r, c, in)) || (st = ensure_seed_and_pool(tx, c))) return st;
+    if ((st = ensure_seed_and_pool(tx, c))) return st;
     if (in->has_position)
         pos = in->position;
     else if ((st = hh_db_int(tx, &pos, "SELECT coalesce(max(position) + 1, 0) FROM lottery_prizes WHERE campaign_id = ?",
@@ -471,6 +472,7 @@ static hh_status prize_update_write(hh_db *tx, hh_req *r)
         if (in->has_pool && strcmp(fulfilment, "envelope"))
             return hh_fail(r, HH_E_INVALID, "envelope_pool_id", "只有红包奖品需要红包池", "Only red envelope prizes take envelope_pool_id");
     }
+    if ((st = check_links(tx, r, c, in))) return st;
     int64_t stock = iget(before, "stock");
     if (locked) {
         static const struct {
@@ -490,7 +492,6 @@ static hh_status prize_update_write(hh_db *tx, hh_req *r)
                            "Members have drawn: stock may only grow");
     }
     if (in->has_fallback && in->is_fallback && (st = fallback_taken(tx, r, campaign_id, r->path_id))) return st;
-    if ((st = check_links(tx, r, c, in))) return st;
     int64_t now = hh_now_ms();
     int64_t added = in->has_stock ? in->stock - stock : 0;
     bool coupon = !strcmp(fulfilment, "coupon"), envelope = !strcmp(fulfilment, "envelope");
