@@ -6,6 +6,7 @@
 #include "auth/auth.h"
 #include "core/log.h"
 #include "member/member.h"
+#include "reward/reward.h"
 #include "touch/touch.h"
 
 #include <getopt.h>
@@ -32,6 +33,7 @@ static const char *usage_text =
     "  backup FILE       copy the live database to FILE (safe while serving)\n"
     "  import members FILE.csv   import legacy members (dedupe by phone, error report)\n"
     "  routes            list the API routes\n"
+    "  lottery verify ID recompute every draw of a lottery campaign from its seed\n"
     "\n"
     "Common options (environment variable in brackets):\n"
     "  --db FILE            SQLite database [HUOHUA_DB] (default ./huohua.db)\n"
@@ -231,6 +233,7 @@ static int cmd_serve(hh_app *app)
     mkdir(app->files_dir, 0750);
     hh_tp_batches_resume(app);
     hh_product_batches_resume(app);
+    hh_lottery_batches_resume(app);
     hh_imports_recover(app);
     if (!strcmp(app->cfg.sms_provider, "http")) hh_sms_dispatcher_start(app);
     printf("huohua listening on http://%s:%d/\n", app->cfg.listen, app->bound_port);
@@ -341,6 +344,7 @@ int main(int argc, char **argv)
         }
         return hh_cmd_import_members(&app, argc - 2, argv + 2);
     }
+    if (!strcmp(cmd, "lottery")) return hh_cmd_lottery(&app, argc - 1, argv + 1);
     if ((!strcmp(cmd, "user") || !strcmp(cmd, "enterprise")) && argc > 2 && !strcmp(argv[2], "add")) {
         sub_argc--;
         sub_argv++;
