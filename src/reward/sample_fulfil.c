@@ -458,8 +458,10 @@ static hh_status resolve(hh_db *tx, hh_req *r, track_in *in, track_line *t, int6
             *code = "not_found";
         } else {
             const char *s = json_string_value(json_object_get(json_array_get(rows, 0), "status"));
-            if (!strcmp(s, "cancelled") || !strcmp(s, "delivered"))
-                *code = s;
+            if (!strcmp(s, "cancelled"))
+                *code = "cancelled";
+            else if (!strcmp(s, "delivered"))
+                *code = "delivered";
             else
                 *id = t->id;
         }
@@ -560,12 +562,12 @@ static hh_status import_parse(hh_req *r)
     }
     in->arena = r->arena;
     struct csv_parser cp;
-    csv_init(&cp, CSV_APPEND_NULL);
+    csv_init(&cp, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
     size_t used = csv_parse(&cp, p, n, on_field, on_row, in);
-    if (used == n) csv_fini(&cp, on_field, on_row, in);
+    bool ok = used == n && csv_fini(&cp, on_field, on_row, in) == 0;
     int err = csv_error(&cp);
     csv_free(&cp);
-    if (used != n)
+    if (!ok)
         return hh_fail(r, HH_E_INVALID, "file", hh_sprintf(r->arena, "CSV 格式错误（第 %lld 行附近）", (long long)in->row + 1),
                        hh_sprintf(r->arena, "The CSV is malformed near line %lld: %s", (long long)in->row + 1,
                                   csv_strerror(err)));
