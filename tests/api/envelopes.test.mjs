@@ -420,6 +420,15 @@ test('a pool of a campaign: each claim is a use of the campaign, refused as a wh
   assert.equal(after.count_remaining, 9, 'refused claims left the pool untouched');
   const ev = await sqlite(s, `SELECT count(*) FROM events WHERE kind = 'envelope.granted' AND campaign_id = ${c.id}`);
   assert.equal(ev.trim(), '1');
+  // a paused campaign refuses, and the pool is left as it was
+  const c2 = await rewards.liveCampaign(s, T, {});
+  const p2 = (await createPool({ brand_id: 1, campaign_id: c2.id, name: '暂停', mode: 'random', budget_fen: 500, count_total: 5 })).json;
+  assert.equal((await s.api('POST', `/api/campaigns/${c2.id}/pause`, { token: T })).status, 200);
+  const [m3] = await members(1);
+  await expectError(await claim(m3, p2.id), 422, 'campaign_id');
+  assert.equal((await pool(p2.id)).remaining_fen, 500);
+  const offered = (await s.api('GET', '/api/member/envelope-pools', { token: m3.token })).json.items.find((x) => x.id === p2.id);
+  assert.equal(offered.state, 'paused');
   // a pool may not join another brand's campaign
   await expectError(await createPool({ brand_id: 2, campaign_id: c.id, name: 'x', mode: 'fixed', amount_fen: 1, count_total: 1 }), 400, 'campaign_id');
 });
