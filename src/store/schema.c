@@ -385,9 +385,15 @@ const hh_migration hh_migrations[] = {
      "  source TEXT NOT NULL, source_id INTEGER,"
      "  status TEXT NOT NULL CHECK (status IN ('pending','paid','failed')), provider TEXT NOT NULL,"
      "  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, provider_ref TEXT, error TEXT,"
-     "  created_at INTEGER NOT NULL, paid_at INTEGER);"
+     "  created_at INTEGER NOT NULL, paid_at INTEGER,"
+     /* payout_round: part of the idempotency key sent to the provider; an admin retry after a
+      * permanent refusal (4xx) starts a new round, after exhausted transient failures it keeps
+      * the round (the provider may have paid) */
+     "  payout_round INTEGER NOT NULL DEFAULT 1, last_http_status INTEGER, failed_at INTEGER);"
+     "CREATE INDEX envelope_pools_ent ON envelope_pools(enterprise_id, brand_id, status);"
      "CREATE INDEX red_envelopes_member ON red_envelopes(member_id);"
-     "CREATE INDEX red_envelopes_pool ON red_envelopes(pool_id);"
+     "CREATE INDEX red_envelopes_pool ON red_envelopes(pool_id, status);"
+     "CREATE INDEX red_envelopes_ent ON red_envelopes(enterprise_id, status, id);"
      "CREATE INDEX red_envelopes_queue ON red_envelopes(next_attempt_at) WHERE status = 'pending';"
 
      /* ---- trial samples (src/reward/sample.c) ---- */
@@ -404,8 +410,10 @@ const hh_migration hh_migrations[] = {
      "  status TEXT NOT NULL CHECK (status IN ('requested','shipped','delivered','cancelled')),"
      "  carrier TEXT, tracking_no TEXT, touchpoint_id INTEGER,"
      "  created_at INTEGER NOT NULL, shipped_at INTEGER, delivered_at INTEGER, cancelled_at INTEGER, cancel_reason TEXT);"
+     "CREATE INDEX sample_offers_ent ON sample_offers(enterprise_id, brand_id, status);"
      "CREATE INDEX sample_requests_offer ON sample_requests(offer_id, status);"
      "CREATE INDEX sample_requests_member ON sample_requests(member_id);"
+     "CREATE INDEX sample_requests_ent ON sample_requests(enterprise_id, status, id);"
 
      /* ---- receipts and amount tiers (src/reward/receipt.c) ---- */
      "CREATE TABLE receipts ("

@@ -54,6 +54,8 @@ const RULES = {
     // touchpoints and product codes of its brands
     'touchpoint.view', 'touchpoint.create', 'touchpoint.update',
     'product.view', 'product.create', 'alert.view', 'alert.update',
+    // red envelopes and trial samples of its brands
+    'envelope.view', 'envelope.manage', 'sample.view', 'sample.manage',
   ].includes(action),
   staff: () => false,
 };

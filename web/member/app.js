@@ -6,6 +6,8 @@
 //   #/login       phone + SMS code (?from=t/<code> after a scan → #/welcome)
 //   #/welcome     "welcome" / "welcome back" after a sign-in from a scan
 //   #/me          the member centre — me.js
+//   #/envelopes   my red envelopes — envelopes.js
+//   #/samples, #/samples/<id>  trial samples — samples.js
 // The enterprise comes from ?e=<id> in the URL, or from the scanned
 // touchpoint (default: the first one).
 
@@ -17,6 +19,8 @@ import { route, navigate, resolve } from '/shared/router.js';
 import { useMobileKit, startClock, useResendClock, retrySeconds, phoneLooksOk } from '/shared/mobile-kit.js';
 import { scanScreens } from './scan.js';
 import { meScreen } from './me.js';
+import { envelopeScreens } from './envelopes.js';
+import { sampleScreens } from './samples.js';
 import './messages.js';
 
 const entParam = new URLSearchParams(location.search).get('e') || route.query.e || null;
@@ -95,7 +99,9 @@ const Login = {
     const sent = ref(false);
     const sending = ref(false);
     const from = computed(() => (/^t\/[^/]+$/.test(route.query.from || '') ? route.query.from : ''));
-    const backHref = computed(() => '#/' + from.value);
+    // a page that asked to sign in first (red envelopes, samples) is where the member goes back to
+    const back = computed(() => (/^(envelopes|samples(\/\d+)?)$/.test(route.query.from || '') ? route.query.from : ''));
+    const backHref = computed(() => '#/' + (back.value || from.value));
 
     async function sendCode() {
       form.errors = {}; form.formError = '';
@@ -133,7 +139,9 @@ const Login = {
           state.member = me.member;
           state.memberCode = me.member_code || '';
         } catch (_) { /* the login answer is enough to go on */ }
-        if (from.value) {
+        if (back.value) {
+          navigate('/' + back.value);
+        } else if (from.value) {
           state.welcome = { created: !!res.created, reactivated: !!res.reactivated, touchpoint: state.touchpoint };
           navigate('/welcome');
         } else {
@@ -188,6 +196,8 @@ const Login = {
 
 const { TouchpointPage, WelcomePage, ProductPage } = scanScreens(state);
 const Me = meScreen(state);
+const { EnvelopesPage } = envelopeScreens(state);
+const { SamplesPage, SamplePage } = sampleScreens(state);
 
 const ROUTES = [
   { path: '/t/:code', view: 'touchpoint' },
@@ -195,10 +205,13 @@ const ROUTES = [
   { path: '/login', view: 'login' },
   { path: '/welcome', view: 'welcome' },
   { path: '/me', view: 'me' },
+  { path: '/envelopes', view: 'envelopes' },
+  { path: '/samples', view: 'samples' },
+  { path: '/samples/:id', view: 'sample' },
 ];
 
 const App = {
-  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage },
+  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, EnvelopesPage, SamplesPage, SamplePage },
   setup() {
     const hit = computed(() => resolve(ROUTES, route.path));
     const params = computed(() => (hit.value ? hit.value.params : {}));
@@ -223,6 +236,9 @@ const App = {
     <product-page v-else-if="view === 'product'" :code="params.code" />
     <login v-else-if="view === 'login'" />
     <welcome-page v-else-if="view === 'welcome'" />
+    <envelopes-page v-else-if="view === 'envelopes'" />
+    <samples-page v-else-if="view === 'samples'" />
+    <sample-page v-else-if="view === 'sample'" :id="params.id" />
     <me v-else />
     <hh-toasts />
     <hh-confirm-host />`,

@@ -302,6 +302,14 @@ export function meScreen(state) {
             <p class="mh-consent-note">{{ t('member.consent.note') }}</p>
           </section>
 
+          <section class="m-card" data-test="my-rewards">
+            <div class="m-card-title">{{ t('mr.benefits') }}</div>
+            <ul class="m-list">
+              <li><a class="m-li-btn" href="#/envelopes" data-test="go-envelopes"><span class="m-li-icon"><m-icon name="gift" /></span><span class="m-li-main">{{ t('mr.env.title') }}</span><hh-icon name="chevronRight" :size="16" /></a></li>
+              <li><a class="m-li-btn" href="#/samples" data-test="go-samples"><span class="m-li-icon"><m-icon name="box" /></span><span class="m-li-main">{{ t('ms.title') }}</span><hh-icon name="chevronRight" :size="16" /></a></li>
+            </ul>
+          </section>
+
           <section class="m-card" data-test="addresses">
             <div class="m-card-title">{{ t('member.addr.title') }}
               <button type="button" class="hh-btn hh-btn-sm mh-edit" @click="editAddress(null)" data-test="add-address"><hh-icon name="plus" :size="14" />{{ t('member.addr.add') }}</button></div>
