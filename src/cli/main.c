@@ -6,6 +6,7 @@
 #include "auth/auth.h"
 #include "core/log.h"
 #include "member/member.h"
+#include "reward/reward.h"
 #include "touch/touch.h"
 
 #include <getopt.h>
@@ -248,6 +249,7 @@ static int cmd_serve(hh_app *app)
         int sig = sigtimedwait(&set, NULL, &tick);
         if (sig == SIGINT || sig == SIGTERM) break;
         hh_log_flush();
+        hh_receipts_tick(app); /* event reminders, stale receipt photos */
         int64_t now = hh_now_ms();
         if (now - last_housekeeping > 600000) {
             last_housekeeping = now;
