@@ -117,8 +117,11 @@ static hh_status photo_duplicate(hh_req *r, const char *field)
 /* Worker: type, hash, fsync, file under incoming/. */
 static hh_status photo_async(hh_req *r)
 {
-    int fd = r->upload_fd;
+    /* the upload was written through a write-only descriptor: read it anew */
+    if (r->upload_fd > 0) close(r->upload_fd);
     r->upload_fd = 0;
+    int fd = open(r->upload_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return HH_E_STORAGE;
     unsigned char head[16], buf[65536], hash[crypto_hash_sha256_BYTES];
     ssize_t n = pread(fd, head, sizeof head, 0);
     const char *type = n > 0 ? photo_type(head, (size_t)n) : NULL;
