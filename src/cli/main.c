@@ -279,6 +279,7 @@ static int cmd_serve(hh_app *app)
         int sig = sigtimedwait(&set, NULL, &tick);
         if (sig == SIGINT || sig == SIGTERM) break;
         hh_log_flush();
+        hh_receipts_tick(app); /* event reminders, stale receipt photos */
         int64_t now = hh_now_ms();
         if (now - last_housekeeping > 600000) {
             last_housekeeping = now;

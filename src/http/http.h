@@ -74,6 +74,8 @@ typedef enum {
     HH_ACT_MEMBER_READ,     /* member records (masked) */
     HH_ACT_MEMBER_WRITE,    /* profile edits, identities, ownership, tags */
     HH_ACT_COUNTER,         /* counter work: register members, look them up */
+    HH_ACT_STORE_TASK,      /* store work on a brand's object (review a receipt, check in a
+                             * guest): brand managers of its brand, staff of its store only */
 } hh_action;
 
 /* The kind of object named by the route's {id} path parameter. The server

@@ -424,11 +424,12 @@ const hh_migration hh_migrations[] = {
      "  photo_path TEXT, photo_sha256 TEXT, photo_type TEXT, photo_bytes INTEGER,"
      "  status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected')),"
      "  reviewed_by INTEGER, reviewed_at INTEGER, reject_reason TEXT, rewards_json TEXT,"
-     "  created_at INTEGER NOT NULL);"
+     "  tier_id INTEGER, created_at INTEGER NOT NULL);"
      "CREATE INDEX receipts_queue ON receipts(enterprise_id, status, id);"
      "CREATE INDEX receipts_member ON receipts(member_id);"
      "CREATE INDEX receipts_no ON receipts(enterprise_id, receipt_no);"
      "CREATE INDEX receipts_photo ON receipts(enterprise_id, photo_sha256) WHERE photo_sha256 IS NOT NULL;"
+     "CREATE INDEX receipts_store ON receipts(store_id, status, id) WHERE store_id IS NOT NULL;"
      "CREATE TABLE receipt_tiers ("
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, brand_id INTEGER NOT NULL,"
      "  campaign_id INTEGER, name TEXT NOT NULL, min_amount_fen INTEGER NOT NULL,"
@@ -453,7 +454,20 @@ const hh_migration hh_migrations[] = {
      "  created_at INTEGER NOT NULL, promoted_at INTEGER, cancelled_at INTEGER,"
      "  checked_in_at INTEGER, checked_in_by INTEGER, reminded_at INTEGER);"
      "CREATE INDEX activity_signups_activity ON activity_signups(activity_id, status, id);"
-     "CREATE INDEX activity_signups_member ON activity_signups(member_id);"},
+     "CREATE INDEX activity_signups_member ON activity_signups(member_id);"
+     /* events still to be reminded of (the housekeeping pass looks here) */
+     "CREATE INDEX activities_remind ON activities(starts_at) WHERE reminded_at IS NULL AND status = 'open';"
+     /* Reminders are service messages (transactional, like a code; not marketing:
+      * no consent needed, no opt-out line). The outbox's kinds are a CHECK of
+      * migration 2; widening the list of allowed values invalidates no row, so
+      * the table's stored definition is edited in place (SQLite's documented
+      * procedure for relaxing a CHECK) instead of rebuilding the table. The
+      * CREATE TABLEs above change the schema cookie in this same transaction,
+      * so every connection reloads the schema. */
+     "PRAGMA writable_schema = ON;"
+     "UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (kind IN (''otp'',''marketing''))',"
+     "  'CHECK (kind IN (''otp'',''marketing'',''service''))') WHERE type = 'table' AND name = 'sms_outbox';"
+     "PRAGMA writable_schema = RESET;"},
 };
 
 const size_t hh_migrations_count = sizeof(hh_migrations) / sizeof(hh_migrations[0]);

@@ -21,6 +21,7 @@ import { scanScreens } from './scan.js';
 import { meScreen } from './me.js';
 import { envelopeScreens } from './envelopes.js';
 import { sampleScreens } from './samples.js';
+import { receiptScreens } from './receipts.js';
 import './messages.js';
 
 const entParam = new URLSearchParams(location.search).get('e') || route.query.e || null;
@@ -198,6 +199,7 @@ const { TouchpointPage, WelcomePage, ProductPage } = scanScreens(state);
 const Me = meScreen(state);
 const { EnvelopesPage } = envelopeScreens(state);
 const { SamplesPage, SamplePage } = sampleScreens(state);
+const { ReceiptsPage, EventsPage } = receiptScreens(state);
 
 const ROUTES = [
   { path: '/t/:code', view: 'touchpoint' },
@@ -208,10 +210,13 @@ const ROUTES = [
   { path: '/envelopes', view: 'envelopes' },
   { path: '/samples', view: 'samples' },
   { path: '/samples/:id', view: 'sample' },
+  { path: '/receipts', view: 'receipts' },
+  { path: '/events', view: 'events' },
+  { path: '/events/:id', view: 'events' },
 ];
 
 const App = {
-  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, EnvelopesPage, SamplesPage, SamplePage },
+  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, EnvelopesPage, SamplesPage, SamplePage, ReceiptsPage, EventsPage },
   setup() {
     const hit = computed(() => resolve(ROUTES, route.path));
     const params = computed(() => (hit.value ? hit.value.params : {}));
@@ -219,6 +224,7 @@ const App = {
       if (!state.ready) return 'loading';
       const v = hit.value ? hit.value.route.view : 'landing';
       if (v === 'login' || v === 'me') return state.member ? 'me' : 'login';
+      if (v === 'receipts' || v === 'events') return state.member ? v : 'login';
       if (v === 'welcome') return !state.member ? 'login' : state.welcome ? 'welcome' : 'me';
       return v;
     });
@@ -239,6 +245,8 @@ const App = {
     <envelopes-page v-else-if="view === 'envelopes'" />
     <samples-page v-else-if="view === 'samples'" />
     <sample-page v-else-if="view === 'sample'" :id="params.id" />
+    <receipts-page v-else-if="view === 'receipts'" />
+    <events-page v-else-if="view === 'events'" :id="params.id" />
     <me v-else />
     <hh-toasts />
     <hh-confirm-host />`,

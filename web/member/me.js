@@ -257,6 +257,11 @@ export function meScreen(state) {
             <div class="mh-member-since">{{ t('member.me.since', { date: fmtDate(m.created_at) }) }}</div>
           </section>
 
+          <nav class="mh-reward-links" data-test="reward-links">
+            <a href="#/receipts" class="m-card" data-link="receipts"><b><m-icon name="clipboard" :size="18" />{{ t('member.link.receipts') }}</b><small>{{ t('member.link.receiptsSub') }}</small></a>
+            <a href="#/events" class="m-card" data-link="events"><b><m-icon name="calendar" :size="18" />{{ t('member.link.events') }}</b><small>{{ t('member.link.eventsSub') }}</small></a>
+          </nav>
+
           <section class="m-card mh-qr-card">
             <div class="m-card-title">{{ t('member.qr.title') }}<small>{{ t('member.qr.sub') }}</small></div>
             <button type="button" class="mh-qr-img" @click="qrBig = true" :aria-label="t('member.qr.enlarge')">
