@@ -78,6 +78,7 @@ hh_status hh_lottery_grant_draws(hh_db *tx, hh_req *r, const hh_grant *g, int64_
 hh_status hh_reward_event(hh_db *tx, const char *kind, const hh_grant *g, int64_t brand_id, json_t *props);
 
 #include "reward/campaign.h"
+#include "reward/coupon.h"
 #include "reward/redeem.h"
 #include "reward/lottery.h"
 #include "reward/envelope.h"
