@@ -1,12 +1,14 @@
 /*
  * coupon.h — coupons (优惠券, SPEC.md §3.5): templates, issue by admins,
  * voiding, batches of printed codes, and the member's side (claim, wallet,
- * campaign landing). Routes in coupon routes at the bottom of
+ * campaign landing). Routes under "coupons" at the bottom of
  * campaign_routes.inc.
  *
  * A coupon's status is stored as issued / redeemed / voided; one that is still
- * "issued" after its valid_to reads as "expired" everywhere (computed on
- * read with HH_COUPON_STATUS_SQL, and swept into the column by housekeeping).
+ * "issued" after its valid_to reads as "expired" everywhere: it is computed on
+ * read with HH_COUPON_STATUS_SQL (nothing sweeps the column), so whoever
+ * redeems must check valid_from/valid_to too. A batch code of a relative
+ * template has no validity until a member claims it.
  */
 #ifndef HH_REWARD_COUPON_H
 #define HH_REWARD_COUPON_H
@@ -29,8 +31,6 @@ hh_status hh_h_coupon_template_issue(hh_req *r);
 hh_status hh_h_coupons_list(hh_req *r);
 hh_status hh_h_coupon_get(hh_req *r);
 hh_status hh_h_coupon_void(hh_req *r);
-/* Mark issued coupons past their validity as expired (housekeeping). */
-hh_status hh_coupons_expire(hh_db *tx);
 
 /* batches of printed codes (coupon_batch.c) */
 hh_status hh_h_coupon_batch_create(hh_req *r);

@@ -250,8 +250,8 @@ hh_status hh_coupon_grant(hh_db *tx, hh_req *r, const hh_grant *g, int64_t templ
         st = hh_db_run(tx, &res,
                        "INSERT INTO coupons (enterprise_id, template_id, code, member_id, campaign_id, touchpoint_id,"
                        " source, source_id, valid_from, valid_to, issued_at, claimed_at, issued_by_staff_id,"
-                       " issued_store_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-                       " CASE WHEN ?4 IS NULL THEN NULL ELSE ?11 END, ?12, ?13)",
+                       " issued_store_id, batch_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                       " CASE WHEN ?4 IS NULL THEN NULL ELSE ?11 END, ?12, ?13, CASE WHEN ?7 = 'batch' THEN ?8 END)",
                        HH_A(HH_I(g->enterprise_id), HH_I(template_id), HH_S(code), HH_ID(g->member_id),
                             HH_ID(campaign_id), HH_ID(g->touchpoint_id), HH_S(g->source ? g->source : "admin"),
                             HH_ID(g->source_id), HH_I(from), HH_I(to), HH_I(now), HH_ID(g->staff_id),

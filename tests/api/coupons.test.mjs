@@ -4,7 +4,7 @@
 // tenant's ids are 404 and its brands/stores are refused by field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, expectError, errorTable, DEMO } from '../lib/server.mjs';
+import { startServer, expectError, errorTable, memberLogin, DEMO } from '../lib/server.mjs';
 
 let s, T, F, tok;
 before(async () => {
@@ -22,6 +22,19 @@ const P = '/api/coupon-templates';
 const createTpl = (body, token = T) => s.api('POST', P, { token, body });
 const getTpl = (id, token = T) => s.api('GET', `${P}/${id}`, { token });
 const patchTpl = (id, body, token = T) => s.api('PATCH', `${P}/${id}`, { token, body });
+let phoneSeq = 0;
+/** n new members signed in on the H5: [{id, token, phone}] */
+async function newMembers(n) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    phoneSeq += 1;
+    const phone = `1390${String(process.pid % 1000).padStart(3, '0')}${String(phoneSeq).padStart(4, '0')}`;
+    const r = await memberLogin(s, phone);
+    assert.equal(r.status, 200, r.text);
+    out.push({ id: r.json.member.id, token: r.json.token, phone });
+  }
+  return out;
+}
 const cash = (extra = {}) => ({
   brand_id: 1, name: '满100减20', kind: 'cash', value_fen: 2000, min_spend_fen: 10000,
   validity: 'relative', valid_days: 30, quantity: 100, per_member_limit: 1, ...extra,
@@ -258,4 +271,122 @@ test('archive, then restore; archiving twice is a conflict', async () => {
   const au = await s.api('GET', `/api/audit?entity=coupon_template&entity_id=${tp.id}`, { token: T });
   const actions = au.json.items.map((e) => e.action);
   assert.ok(actions.includes('coupon_template.archive') && actions.includes('coupon_template.restore'), actions.join());
+});
+
+// ---- issue, list, void ----
+
+test('issue to members: one result per member; limits and quantity hold', async (t) => {
+  const tp = (await createTpl(cash({ name: '定向发放', quantity: 3, per_member_limit: 1 }))).json;
+  const [a, b, c] = await newMembers(3);
+  const r = await s.api('POST', `${P}/${tp.id}/issue`, { token: tok['lumina.mgr'], body: { member_ids: [a.id, b.id, a.id, 999999] } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.requested, 3, 'duplicates counted once');
+  assert.equal(r.json.issued, 2);
+  assert.equal(r.json.refused, 1);
+  const byMember = Object.fromEntries(r.json.results.map((x) => [x.member_id, x]));
+  assert.equal(byMember[a.id].status, 'issued');
+  assert.match(byMember[a.id].code, /^[2-9A-HJ-NP-Z]{12}$/);
+  assert.equal(byMember[999999].reason, 'member_not_found');
+  // again: a is over the per-member limit, c gets the last unit, b is over the limit too
+  const r2 = await s.api('POST', `${P}/${tp.id}/issue`, { token: T, body: { member_ids: [a.id, c.id] } });
+  assert.equal(r2.status, 200, r2.text);
+  const r2m = Object.fromEntries(r2.json.results.map((x) => [x.member_id, x]));
+  assert.equal(r2m[a.id].reason, 'per_member_limit');
+  assert.ok(r2m[a.id].message);
+  assert.equal(r2m[c.id].status, 'issued');
+  // quantity exhausted
+  const [d] = await newMembers(1);
+  const r3 = await s.api('POST', `${P}/${tp.id}/issue`, { token: T, body: { member_ids: [d.id] } });
+  assert.equal(r3.json.results[0].reason, 'quantity_exhausted', r3.text);
+  const g = (await getTpl(tp.id)).json;
+  assert.equal(g.issued, 3);
+  assert.equal(g.remaining, 0);
+  // list of the template's coupons, masked phones
+  const l = await s.api('GET', `/api/coupons?template_id=${tp.id}`, { token: T });
+  assert.equal(l.status, 200, l.text);
+  assert.equal(l.json.total, 3);
+  for (const c0 of l.json.items) {
+    assert.equal(c0.source, 'admin');
+    assert.equal(c0.status, 'issued');
+    assert.ok(!('member_phone' in c0));
+    assert.match(c0.member_phone_masked, /\*{4}/);
+    assert.ok(c0.valid_to > Date.now() + 29 * DAY);
+  }
+  const mine = await s.api('GET', `/api/coupons?member_id=${a.id}`, { token: T });
+  assert.equal(mine.json.total, 1);
+  const bycode = await s.api('GET', `/api/coupons?code=${byMember[a.id].code.toLowerCase()}`, { token: T });
+  assert.deepEqual(bycode.json.items.map((x) => x.member_id), [a.id]);
+  // the member sees it in the wallet
+  await t.test('bad input and scope', async (tt) => {
+    await errorTable(tt, s, T, [
+      ['no member_ids', 'POST', `${P}/${tp.id}/issue`, {}, 400, 'member_ids'],
+      ['empty member_ids', 'POST', `${P}/${tp.id}/issue`, { member_ids: [] }, 400, 'member_ids'],
+      ['member_ids strings', 'POST', `${P}/${tp.id}/issue`, { member_ids: ['1'] }, 400, 'member_ids'],
+      ['too many members', 'POST', `${P}/${tp.id}/issue`, { member_ids: Array.from({ length: 1001 }, (_, i) => i + 1) }, 400, 'member_ids'],
+      ['unknown field', 'POST', `${P}/${tp.id}/issue`, { member_ids: [a.id], note: 'x' }, 400, 'note'],
+      ['malformed', 'POST', `${P}/${tp.id}/issue`, '[', 400, null],
+      ['unknown template', 'POST', `${P}/999999/issue`, { member_ids: [a.id] }, 404, 'id'],
+      ['qinghe.mgr on a Lumina template', 'POST', `${P}/${tp.id}/issue`, { member_ids: [a.id] }, 403, undefined, { token: tok['qinghe.mgr'] }],
+      ['staff', 'POST', `${P}/${tp.id}/issue`, { member_ids: [a.id] }, 403, undefined, { token: tok.ba001 }],
+      ['foreign tenant', 'POST', `${P}/${tp.id}/issue`, { member_ids: [a.id] }, 404, 'id', { token: tok.foreign }],
+      ['list without a filter', 'GET', '/api/coupons', undefined, 400, 'template_id'],
+      ['list bad status', 'GET', `/api/coupons?template_id=${tp.id}&status=lost`, undefined, 400, 'status'],
+      ['list bad code', 'GET', '/api/coupons?code=abc', undefined, 400, 'code'],
+      ['list bad member_id', 'GET', '/api/coupons?member_id=-1', undefined, 400, 'member_id'],
+      ['list by staff', 'GET', `/api/coupons?template_id=${tp.id}`, undefined, 403, undefined, { token: tok.ba001 }],
+    ]);
+    const other = await s.api('GET', `/api/coupons?template_id=${tp.id}`, { token: tok['qinghe.mgr'] });
+    assert.equal(other.json.total, 0, 'scoped by brand');
+    const fr = await s.api('GET', `/api/coupons?template_id=${tp.id}`, { token: tok.foreign });
+    assert.equal(fr.json.total, 0, 'another tenant sees nothing');
+  });
+  // an archived template issues nothing
+  await s.api('DELETE', `${P}/${tp.id}`, { token: T });
+  await expectError(await s.api('POST', `${P}/${tp.id}/issue`, { token: T, body: { member_ids: [d.id] } }), 422, 'id');
+});
+
+test('terms are frozen once coupons were issued', async () => {
+  const tp = (await createTpl(cash({ name: '冻结条款' }))).json;
+  const [m] = await newMembers(1);
+  await s.api('POST', `${P}/${tp.id}/issue`, { token: T, body: { member_ids: [m.id] } });
+  await expectError(await patchTpl(tp.id, { value_fen: 3000 }), 409, 'value_fen');
+  await expectError(await patchTpl(tp.id, { valid_days: 60 }), 409, 'valid_days');
+  await expectError(await patchTpl(tp.id, { kind: 'gift', gift_name: 'x' }), 409, 'kind');
+  await expectError(await patchTpl(tp.id, { quantity: 0 }), 400, 'quantity');
+  // the same value again, and the other fields, are fine
+  const ok = await patchTpl(tp.id, { value_fen: 2000, name: '冻结条款（改名）', quantity: 1000 });
+  assert.equal(ok.status, 200, ok.text);
+});
+
+test('void with a reason: the unit returns to the template; twice is a conflict', async (t) => {
+  const tp = (await createTpl(cash({ name: '作废', quantity: 1 }))).json;
+  const [m, n] = await newMembers(2);
+  const iss = await s.api('POST', `${P}/${tp.id}/issue`, { token: T, body: { member_ids: [m.id] } });
+  const cid = iss.json.results[0].coupon_id;
+  await errorTable(t, s, T, [
+    ['no reason', 'POST', `/api/coupons/${cid}/void`, {}, 400, 'reason'],
+    ['blank reason', 'POST', `/api/coupons/${cid}/void`, { reason: ' ' }, 400, 'reason'],
+    ['reason too long', 'POST', `/api/coupons/${cid}/void`, { reason: 'x'.repeat(201) }, 400, 'reason'],
+    ['unknown coupon', 'POST', '/api/coupons/999999/void', { reason: 'x' }, 404, 'id'],
+    ['by staff', 'POST', `/api/coupons/${cid}/void`, { reason: 'x' }, 403, undefined, { token: tok.ba001 }],
+    ['by the other brand', 'POST', `/api/coupons/${cid}/void`, { reason: 'x' }, 403, undefined, { token: tok['qinghe.mgr'] }],
+    ['by another tenant', 'POST', `/api/coupons/${cid}/void`, { reason: 'x' }, 404, 'id', { token: tok.foreign }],
+    ['get by another tenant', 'GET', `/api/coupons/${cid}`, undefined, 404, 'id', { token: tok.foreign }],
+  ]);
+  const v = await s.api('POST', `/api/coupons/${cid}/void`, { token: T, body: { reason: '误发' } });
+  assert.equal(v.status, 200, v.text);
+  assert.equal(v.json.status, 'voided');
+  assert.equal(v.json.void_reason, '误发');
+  await expectError(await s.api('POST', `/api/coupons/${cid}/void`, { token: T, body: { reason: '再次' } }), 409, 'id');
+  assert.equal((await getTpl(tp.id)).json.remaining, 1, 'the unit is back');
+  const g = await s.api('GET', `/api/coupons/${cid}`, { token: T });
+  assert.equal(g.json.status, 'voided');
+  assert.equal(g.json.redemption, null);
+  // voided coupons do not count against the member's limit
+  const again = await s.api('POST', `${P}/${tp.id}/issue`, { token: T, body: { member_ids: [m.id, n.id] } });
+  assert.deepEqual(again.json.results.map((x) => x.status), ['issued', 'refused']);
+  const vl = await s.api('GET', `/api/coupons?template_id=${tp.id}&status=voided`, { token: T });
+  assert.deepEqual(vl.json.items.map((x) => x.id), [cid]);
+  const au = await s.api('GET', `/api/audit?entity=coupon&entity_id=${cid}`, { token: T });
+  assert.ok(au.json.items.some((e) => e.action === 'coupon.void'));
 });
