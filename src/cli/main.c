@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "member/member.h"
 #include "touch/touch.h"
+#include "reward/reward.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -231,6 +232,7 @@ static int cmd_serve(hh_app *app)
     mkdir(app->files_dir, 0750);
     hh_tp_batches_resume(app);
     hh_product_batches_resume(app);
+    hh_coupon_batches_resume(app);
     hh_imports_recover(app);
     if (!strcmp(app->cfg.sms_provider, "http")) hh_sms_dispatcher_start(app);
     printf("huohua listening on http://%s:%d/\n", app->cfg.listen, app->bound_port);

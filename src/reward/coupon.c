@@ -29,8 +29,13 @@ static const char *const kinds[] = {"cash", "discount", "gift", "sample", "prize
 #define TPL_COLS                                                                                            \
     "SELECT t.id, t.brand_id, b.name AS brand_name, t.campaign_id, c.name AS campaign_name, t.name,"        \
     " t.description, t.kind, t.value_fen, t.discount_pct, t.min_spend_fen, t.gift_name, t.validity,"        \
-    " t.valid_from, t.valid_to, t.valid_days, t.quantity, t.issued, CASE WHEN t.quantity IS NULL THEN NULL" \
-    " WHEN t.issued >= t.quantity THEN 0 ELSE t.quantity - t.issued END AS remaining, t.per_member_limit,"  \
+    " t.valid_from, t.valid_to, t.valid_days, t.quantity, t.issued, (SELECT coalesce(sum(bt.quantity -"    \
+    " bt.done), 0) FROM coupon_batches bt WHERE bt.template_id = t.id AND bt.status = 'running') AS"         \
+    " reserved, CASE WHEN t.quantity IS NULL THEN NULL WHEN t.issued + (SELECT coalesce(sum(bt.quantity -"  \
+    " bt.done), 0) FROM coupon_batches bt WHERE bt.template_id = t.id AND bt.status = 'running') >="         \
+    " t.quantity THEN 0 ELSE t.quantity - t.issued - (SELECT coalesce(sum(bt.quantity - bt.done), 0) FROM"  \
+    " coupon_batches bt WHERE bt.template_id = t.id AND bt.status = 'running') END AS remaining,"           \
+    " t.per_member_limit,"                                                                                   \
     " t.claimable AS claimable_bool, t.status,"                                                             \
     " (SELECT json_group_array(brand_id) FROM (SELECT brand_id FROM coupon_template_brands WHERE"           \
     " template_id = t.id ORDER BY brand_id)) AS brand_ids_json,"                                            \
