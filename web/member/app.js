@@ -6,6 +6,7 @@
 //   #/login       phone + SMS code (?from=t/<code> after a scan → #/welcome)
 //   #/welcome     "welcome" / "welcome back" after a sign-in from a scan
 //   #/me          the member centre — me.js
+//   #/wallet      my coupons; #/c/<id> a campaign's landing — coupons.js
 // The enterprise comes from ?e=<id> in the URL, or from the scanned
 // touchpoint (default: the first one).
 
@@ -17,6 +18,7 @@ import { route, navigate, resolve } from '/shared/router.js';
 import { useMobileKit, startClock, useResendClock, retrySeconds, phoneLooksOk } from '/shared/mobile-kit.js';
 import { scanScreens } from './scan.js';
 import { meScreen } from './me.js';
+import { couponScreens } from './coupons.js';
 import './messages.js';
 
 const entParam = new URLSearchParams(location.search).get('e') || route.query.e || null;
@@ -94,7 +96,7 @@ const Login = {
     const left = useResendClock(() => form.values.phone);
     const sent = ref(false);
     const sending = ref(false);
-    const from = computed(() => (/^t\/[^/]+$/.test(route.query.from || '') ? route.query.from : ''));
+    const from = computed(() => (/^(t\/[^/]+|c\/\d+)$/.test(route.query.from || '') ? route.query.from : ''));
     const backHref = computed(() => '#/' + from.value);
 
     async function sendCode() {
@@ -133,12 +135,14 @@ const Login = {
           state.member = me.member;
           state.memberCode = me.member_code || '';
         } catch (_) { /* the login answer is enough to go on */ }
-        if (from.value) {
+        if (from.value.startsWith('c/')) {
+          navigate('/' + from.value);
+        } else if (from.value) {
           state.welcome = { created: !!res.created, reactivated: !!res.reactivated, touchpoint: state.touchpoint };
           navigate('/welcome');
         } else {
           toast.success(res.created ? t('member.login.welcomeNew') : res.reactivated ? t('member.login.welcomeReactivated') : t('member.login.welcomeBack'));
-          navigate('/me');
+          if (route.path === '/login') navigate('/me'); // else the page that asked for a sign-in (#/me, #/wallet) shows
         }
       }
     }
@@ -188,6 +192,7 @@ const Login = {
 
 const { TouchpointPage, WelcomePage, ProductPage } = scanScreens(state);
 const Me = meScreen(state);
+const { WalletPage, CampaignPage } = couponScreens(state);
 
 const ROUTES = [
   { path: '/t/:code', view: 'touchpoint' },
@@ -195,10 +200,12 @@ const ROUTES = [
   { path: '/login', view: 'login' },
   { path: '/welcome', view: 'welcome' },
   { path: '/me', view: 'me' },
+  { path: '/wallet', view: 'wallet' },
+  { path: '/c/:id', view: 'campaign' },
 ];
 
 const App = {
-  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage },
+  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, WalletPage, CampaignPage },
   setup() {
     const hit = computed(() => resolve(ROUTES, route.path));
     const params = computed(() => (hit.value ? hit.value.params : {}));
@@ -206,6 +213,7 @@ const App = {
       if (!state.ready) return 'loading';
       const v = hit.value ? hit.value.route.view : 'landing';
       if (v === 'login' || v === 'me') return state.member ? 'me' : 'login';
+      if (v === 'wallet') return state.member ? 'wallet' : 'login';
       if (v === 'welcome') return !state.member ? 'login' : state.welcome ? 'welcome' : 'me';
       return v;
     });
@@ -221,6 +229,8 @@ const App = {
     <div v-else-if="view === 'landing'" class="m-app"><landing /></div>
     <touchpoint-page v-else-if="view === 'touchpoint'" :code="params.code" />
     <product-page v-else-if="view === 'product'" :code="params.code" />
+    <wallet-page v-else-if="view === 'wallet'" />
+    <campaign-page v-else-if="view === 'campaign'" :id="params.id" />
     <login v-else-if="view === 'login'" />
     <welcome-page v-else-if="view === 'welcome'" />
     <me v-else />
