@@ -153,6 +153,7 @@ int hh_cmd_demo(hh_app *app, bool quiet)
     if (st == HH_OK) st = hh_demo_redeem(app->store);
     if (st == HH_OK) st = hh_demo_envelopes(app->store);
     if (st == HH_OK && !d->existed) st = hh_demo_receipts(app->store);
+    if (st == HH_OK) st = hh_demo_coupons(app->store);
     if (st != HH_OK) {
         fprintf(stderr, "huohua: loading the demo data failed (%s)\n", hh_status_code(st));
         free(d);

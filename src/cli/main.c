@@ -8,6 +8,7 @@
 #include "member/member.h"
 #include "reward/reward.h"
 #include "touch/touch.h"
+#include "reward/reward.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -261,6 +262,7 @@ static int cmd_serve(hh_app *app)
     hh_tp_batches_resume(app);
     hh_product_batches_resume(app);
     hh_lottery_batches_resume(app);
+    hh_coupon_batches_resume(app);
     hh_imports_recover(app);
     if (!strcmp(app->cfg.sms_provider, "http")) hh_sms_dispatcher_start(app);
     hh_payout_dispatcher_start(app);
