@@ -54,6 +54,8 @@ const RULES = {
     // touchpoints and product codes of its brands
     'touchpoint.view', 'touchpoint.create', 'touchpoint.update',
     'product.view', 'product.create', 'alert.view', 'alert.update',
+    // counter redemptions of its brands: see them, undo within the window
+    'redemption.view', 'redemption.undo',
   ].includes(action),
   staff: () => false,
 };
