@@ -56,6 +56,8 @@ const RULES = {
     'product.view', 'product.create', 'alert.view', 'alert.update',
     // red envelopes and trial samples of its brands
     'envelope.view', 'envelope.manage', 'sample.view', 'sample.manage',
+    // counter redemptions of its brands: see them, undo within the window
+    'redemption.view', 'redemption.undo',
   ].includes(action),
   staff: () => false,
 };
