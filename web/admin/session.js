@@ -54,6 +54,8 @@ const RULES = {
     // touchpoints and product codes of its brands
     'touchpoint.view', 'touchpoint.create', 'touchpoint.update',
     'product.view', 'product.create', 'alert.view', 'alert.update',
+    // receipts of its brands (review, tiers) and store events
+    'receipt.review', 'receipt.tiers', 'activity.view', 'activity.manage',
   ].includes(action),
   staff: () => false,
 };
