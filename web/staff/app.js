@@ -13,6 +13,7 @@ import { route, navigate } from '/shared/router.js';
 import { timeZone, fmtDate, fmtNumber } from '/shared/format.js';
 import { useMobileKit } from '/shared/mobile-kit.js';
 import { counterScreens } from './counter.js';
+import { rewardScreens } from './receipts.js';
 import './messages.js';
 
 const state = reactive({
@@ -28,6 +29,7 @@ const state = reactive({
 });
 
 const { RegisterPage, LookupPage, MembersPage, CounterQr } = counterScreens(state);
+const { CheckinPage, ReviewPage } = rewardScreens(state);
 
 async function loadMe() {
   try {
@@ -146,6 +148,14 @@ const HomeTab = {
           <span class="cm-tile-icon t3"><m-icon name="users" :size="24" /></span>
           <span class="cm-tile-text"><b>{{ t('staff.tile.members') }}</b><small>{{ state.myMembersTotal ? t('staff.tile.membersN', { n: fmtNumber(state.myMembersTotal) }) : t('staff.tile.membersSub') }}</small></span>
         </a>
+        <a href="#/checkin" class="cm-tile" data-tile="checkin">
+          <span class="cm-tile-icon t3"><m-icon name="calendar" :size="24" /></span>
+          <span class="cm-tile-text"><b>{{ t('staff.tile.checkin') }}</b><small>{{ t('staff.tile.checkinSub') }}</small></span>
+        </a>
+        <a href="#/receipts" class="cm-tile" data-tile="receipts">
+          <span class="cm-tile-icon t2"><m-icon name="clipboard" :size="24" /></span>
+          <span class="cm-tile-text"><b>{{ t('staff.tile.receipts') }}</b><small>{{ t('staff.tile.receiptsSub') }}</small></span>
+        </a>
       </nav>
       <counter-qr />
       <section class="m-card">
@@ -247,6 +257,8 @@ const PAGES = [
   { path: '/register', title: 'staff.tile.register', page: RegisterPage },
   { path: '/lookup', title: 'staff.tile.lookup', page: LookupPage },
   { path: '/members', title: 'staff.tile.members', page: MembersPage },
+  { path: '/checkin', title: 'staff.tile.checkin', page: CheckinPage },
+  { path: '/receipts', title: 'staff.tile.receipts', page: ReviewPage },
 ];
 
 const App = {
