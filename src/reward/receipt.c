@@ -685,11 +685,10 @@ static hh_status approve_write(hh_db *tx, hh_req *r)
 
 hh_status hh_h_receipt_approve(hh_req *r)
 {
-    static const char *const allowed[] = {"note", NULL};
+    /* no fields; an empty object is accepted */
+    static const char *const allowed[] = {NULL};
     hh_status st;
     if (r->body_len && ((st = hh_body(r)) || (st = hh_fields_only(r, allowed)))) return st;
-    const char *note = NULL;
-    if (r->json && (st = hh_field_str(r, "note", false, 200, &note, NULL))) return st;
     return hh_req_write(r, approve_write);
 }
 

@@ -60,6 +60,9 @@ test('upload: magic bytes, size cap, SHA-256 as the photo token', async () => {
   await expectError(await upload(M1, Buffer.alloc(0), 'image/png'), 400, 'photo');
   const big = Buffer.concat([PNG1, Buffer.alloc(5 * 1024 * 1024)]);
   await expectError(await upload(M1, big), 413, 'photo');
+  // far over the cap: refused by the server before the body is stored (member uploads stop at 8 MiB)
+  const huge = await s.api('POST', '/api/member/receipts/photo', { token: M1, body: Buffer.concat([PNG1, Buffer.alloc(9 * 1024 * 1024)]), headers: { 'content-type': 'image/png' }, agent: false });
+  await expectError(huge, 413);
   // exactly the cap is accepted
   const edge = Buffer.concat([PNG1, randomBytes(5 * 1024 * 1024 - PNG1.length)]);
   assert.equal((await upload(M1, edge)).status, 201);
@@ -251,6 +254,7 @@ test('reject: a reason is required; the member sees it and may submit the receip
     ['reason too long', 'POST', `/api/receipts/${x.id}/reject`, { reason: '长'.repeat(201) }, 400, 'reason'],
     ['unknown field', 'POST', `/api/receipts/${x.id}/reject`, { reason: 'x', why: 1 }, 400, 'why'],
     ['approve: unknown field', 'POST', `/api/receipts/${x.id}/approve`, { amount: 1 }, 400, 'amount'],
+    ['approve: a note is not a field', 'POST', `/api/receipts/${x.id}/approve`, { note: 'ok' }, 400, 'note'],
     ['approve: malformed', 'POST', `/api/receipts/${x.id}/approve`, '{', 400],
     ['unknown receipt', 'POST', '/api/receipts/99999999/reject', { reason: 'x' }, 404, 'id'],
     ['bad id', 'POST', '/api/receipts/abc/approve', undefined, 404, 'id'],
