@@ -126,6 +126,9 @@ typedef struct hh_route {
 } hh_route;
 
 #define HH_MAX_UPLOAD ((int64_t)2 << 30)
+/* Uploads by members (receipt photos) are capped much lower: a member session
+ * must not be able to fill the disk. */
+#define HH_MAX_MEMBER_UPLOAD ((int64_t)8 << 20)
 
 /* Scope of an object, for authz. */
 typedef struct hh_scope {

@@ -465,7 +465,10 @@ static hh_status tier_for(hh_db *db, json_t *receipt, json_t **tier)
     hh_status st = hh_db_query(db, &rows,
                                "SELECT t.id, t.name, t.campaign_id, t.min_amount_fen, t.coupon_template_id,"
                                " t.envelope_pool_id, t.draws, t.points, c.status AS campaign_status, c.starts_at,"
-                               " c.ends_at FROM receipt_tiers t LEFT JOIN campaigns c ON c.id = t.campaign_id"
+                               " c.ends_at, c.name AS campaign_name, ct.name AS coupon_template_name,"
+                               " p.name AS envelope_pool_name FROM receipt_tiers t LEFT JOIN campaigns c ON c.id = t.campaign_id"
+                               " LEFT JOIN coupon_templates ct ON ct.id = t.coupon_template_id"
+                               " LEFT JOIN envelope_pools p ON p.id = t.envelope_pool_id"
                                " WHERE t.brand_id = ?1 AND t.min_amount_fen <= ?2"
                                " AND (t.campaign_id IS NULL OR ?3 IS NULL OR t.campaign_id = ?3)"
                                " ORDER BY t.min_amount_fen DESC, t.campaign_id IS NULL, t.id",
@@ -682,11 +685,10 @@ static hh_status approve_write(hh_db *tx, hh_req *r)
 
 hh_status hh_h_receipt_approve(hh_req *r)
 {
-    static const char *const allowed[] = {"note", NULL};
+    /* no fields; an empty object is accepted */
+    static const char *const allowed[] = {NULL};
     hh_status st;
     if (r->body_len && ((st = hh_body(r)) || (st = hh_fields_only(r, allowed)))) return st;
-    const char *note = NULL;
-    if (r->json && (st = hh_field_str(r, "note", false, 200, &note, NULL))) return st;
     return hh_req_write(r, approve_write);
 }
 

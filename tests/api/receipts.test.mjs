@@ -10,6 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, createHash } from 'node:crypto';
 import { startServer, expectError, errorTable, memberLogin, sqlite, uniq } from '../lib/server.mjs';
+import { liveCampaign } from '../lib/rewards.mjs';
 
 let s, T, F, M1, M2;
 before(async () => {
@@ -60,6 +61,9 @@ test('upload: magic bytes, size cap, SHA-256 as the photo token', async () => {
   await expectError(await upload(M1, Buffer.alloc(0), 'image/png'), 400, 'photo');
   const big = Buffer.concat([PNG1, Buffer.alloc(5 * 1024 * 1024)]);
   await expectError(await upload(M1, big), 413, 'photo');
+  // far over the cap: refused by the server before the body is stored (member uploads stop at 8 MiB)
+  const huge = await s.api('POST', '/api/member/receipts/photo', { token: M1, body: Buffer.concat([PNG1, Buffer.alloc(9 * 1024 * 1024)]), headers: { 'content-type': 'image/png' }, agent: false });
+  await expectError(huge, 413);
   // exactly the cap is accepted
   const edge = Buffer.concat([PNG1, randomBytes(5 * 1024 * 1024 - PNG1.length)]);
   assert.equal((await upload(M1, edge)).status, 201);
@@ -251,6 +255,7 @@ test('reject: a reason is required; the member sees it and may submit the receip
     ['reason too long', 'POST', `/api/receipts/${x.id}/reject`, { reason: '长'.repeat(201) }, 400, 'reason'],
     ['unknown field', 'POST', `/api/receipts/${x.id}/reject`, { reason: 'x', why: 1 }, 400, 'why'],
     ['approve: unknown field', 'POST', `/api/receipts/${x.id}/approve`, { amount: 1 }, 400, 'amount'],
+    ['approve: a note is not a field', 'POST', `/api/receipts/${x.id}/approve`, { note: 'ok' }, 400, 'note'],
     ['approve: malformed', 'POST', `/api/receipts/${x.id}/approve`, '{', 400],
     ['unknown receipt', 'POST', '/api/receipts/99999999/reject', { reason: 'x' }, 404, 'id'],
     ['bad id', 'POST', '/api/receipts/abc/approve', undefined, 404, 'id'],
@@ -278,9 +283,8 @@ test('tiers: CRUD by owners and brand managers, with bad input', async (t) => {
   assert.equal(list.json.items.length, 2, 'the demo tiers of Lumina');
   tpl = list.json.items[0].coupon_template_id;
   const now = Date.now();
-  // a live campaign and an envelope pool of brand 1 (rows as the campaign and envelope modules store them)
-  await sqlite(s, `INSERT INTO campaigns (enterprise_id, brand_id, name, status, starts_at, ends_at, created_at, updated_at) VALUES (1, 1, '小票抽奖', 'live', ${now - 60000}, ${now + 86400000}, ${now}, ${now})`);
-  camp = Number((await sqlite(s, 'SELECT max(id) FROM campaigns')).trim());
+  // a live campaign (campaign API) and an envelope pool of brand 1 (a row as the envelope module stores it)
+  camp = (await liveCampaign(s, T, { name: '小票抽奖' })).id;
   await sqlite(s, `INSERT INTO envelope_pools (enterprise_id, brand_id, name, mode, amount_fen, budget_fen, remaining_fen, count_total, count_remaining, per_member_limit, created_at, updated_at) VALUES (1, 1, '小票红包', 'fixed', 888, 1776, 1776, 2, 2, 5, ${now}, ${now})`);
   pool = Number((await sqlite(s, 'SELECT max(id) FROM envelope_pools')).trim());
   const body = { brand_id: 1, campaign_id: camp, name: '满 1000 元', min_amount_fen: 100000, coupon_template_id: tpl, envelope_pool_id: pool, draws: 2, points: 100 };
@@ -357,11 +361,32 @@ test('a campaign tier pays a coupon, a red envelope and lottery draws; a reward 
   const left = await sqlite(s, `SELECT remaining_fen, count_remaining FROM envelope_pools WHERE id = ${pool}`);
   assert.equal(left.trim(), '0|0', 'the pool\'s budget is never exceeded');
   // once the campaign has ended its tier no longer matches: the plain demo tier pays
-  await sqlite(s, `UPDATE campaigns SET ends_at = ${Date.now() - 1000} WHERE id = ${camp}`);
+  const ended = await s.api('POST', `/api/campaigns/${camp}/end`, { token: T });
+  assert.equal(ended.status, 200, ended.text);
   const w = await submit(M2, { amount_fen: 150000 });
   const after = await s.api('POST', `/api/receipts/${w.id}/approve`, { token: T });
   assert.match(after.json.rewards.find((x) => x.kind === 'coupon').name, /¥60/);
   assert.equal(after.json.rewards.find((x) => x.kind === 'draws'), undefined);
+});
+
+test('a campaign tier counts against the campaign\'s limits: over the limit the receipt is approved without its rewards', async () => {
+  const c = await liveCampaign(s, T, { name: '每人一次', per_member_total: 1 });
+  const tier = await s.api('POST', '/api/receipt-tiers', { token: T, body: { brand_id: 1, campaign_id: c.id, name: '活动满 3000', min_amount_fen: 300000, coupon_template_id: tpl } });
+  assert.equal(tier.status, 201, tier.text);
+  const a = await submit(M1, { amount_fen: 300000 });
+  const first = await s.api('POST', `/api/receipts/${a.id}/approve`, { token: T });
+  assert.equal(first.json.tier_id, tier.json.id);
+  assert.equal(first.json.rewards[0].status, 'granted');
+  const b = await submit(M1, { amount_fen: 300000 });
+  const second = await s.api('POST', `/api/receipts/${b.id}/approve`, { token: T });
+  assert.equal(second.status, 200, second.text);
+  assert.equal(second.json.status, 'approved');
+  assert.equal(second.json.rewards.length, 1);
+  assert.equal(second.json.rewards[0].kind, 'campaign');
+  assert.equal(second.json.rewards[0].status, 'failed');
+  assert.match(second.json.rewards[0].message, /上限/);
+  const n = await sqlite(s, `SELECT count(*) FROM coupons WHERE source = 'receipt' AND source_id = ${b.id}`);
+  assert.equal(n.trim(), '0');
 });
 
 test('stores to choose from on the H5, by brand', async () => {
