@@ -55,8 +55,10 @@ hh_status hh_points_award_action(hh_db *tx, hh_req *r, const hh_grant *g, const 
                                  int64_t *points, int64_t *txn_id);
 
 /* Award a purchase of amount_fen (brand_id, g->store_id, product — NULL or ""
- * for a whole receipt) by the most specific active spend rule; records the
- * purchase for spend-based levels even when no rule applies. Call once per
+ * for a whole receipt) by the most specific active spend rule, times the best
+ * multiplier and the level's; a rule's cap lowers the award (to 0 without an
+ * error). Records the purchase for spend-based levels even when no rule
+ * applies. Call once per
  * receipt (or per product line); a repeat for the same g->source/source_id and
  * product is 409 "source_id". */
 hh_status hh_points_award_purchase(hh_db *tx, hh_req *r, const hh_grant *g, int64_t brand_id,

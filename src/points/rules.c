@@ -72,7 +72,7 @@ static hh_status best_multiplier(hh_db *tx, int64_t ent, const char *action, int
 /* Points of base under rule (a row with id, brand_id, daily_cap, total_cap)
  * after multipliers and caps, awarded. */
 static hh_status award(hh_db *tx, hh_req *r, const hh_grant *g, json_t *rule, const char *action, int64_t brand,
-                       int64_t base, int64_t spend_fen, int64_t *points, int64_t *txn_id)
+                       int64_t base, int64_t spend_fen, bool cap_refuses, int64_t *points, int64_t *txn_id)
 {
     int64_t now = hh_now_ms(), mpct, mrule;
     *points = 0;
@@ -105,7 +105,8 @@ static hh_status award(hh_db *tx, hh_req *r, const hh_grant *g, json_t *rule, co
         if (pts > left) pts = left, capped = true;
     }
     if (pts <= 0) {
-        if (!capped) return HH_OK; /* too small a purchase for one point */
+        /* too small a purchase for one point, or a purchase past the cap: no points, no error */
+        if (!capped || !cap_refuses) return HH_OK;
         return r ? hh_fail(r, HH_E_UNPROCESSABLE, "limit", "已达到该积分规则的上限", "This rule's points limit is reached")
                  : HH_E_UNPROCESSABLE;
     }
@@ -136,7 +137,7 @@ hh_status hh_points_award_action(hh_db *tx, hh_req *r, const hh_grant *g, const 
                              HH_A(HH_I(g->enterprise_id), HH_S(action), HH_I(brand_id), HH_I(now)));
     if (st == HH_E_NOT_FOUND) return HH_OK;
     if (st) return st;
-    st = award(tx, r, g, rule, action, brand_id, iget(rule, "points"), 0, points, txn_id);
+    st = award(tx, r, g, rule, action, brand_id, iget(rule, "points"), 0, true, points, txn_id);
     json_decref(rule);
     return st;
 }
@@ -181,7 +182,8 @@ static hh_status award_purchase(hh_db *tx, hh_req *r, const hh_grant *g, int64_t
         st = HH_OK;
     } else if (!st) {
         int64_t unit = iget(rule, "unit_fen") > 0 ? iget(rule, "unit_fen") : 100;
-        st = award(tx, r, g, rule, "spend", brand_id, amount_fen / unit * iget(rule, "points"), amount_fen, points, &txn);
+        st = award(tx, r, g, rule, "spend", brand_id, amount_fen / unit * iget(rule, "points"), amount_fen, false, points,
+                   &txn);
         json_decref(rule);
         if (!st && txn)
             st = hh_db_run(tx, NULL, "UPDATE points_purchases SET txn_id = ? WHERE id = ?",

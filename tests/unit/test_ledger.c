@@ -370,6 +370,104 @@ static void test_duplicate_source_refused(void **state)
     invariants();
 }
 
+/* ---- earn rules: the most specific spend rule, multipliers, caps ---- */
+
+static hh_status rules_seed(hh_db *tx, void *ud)
+{
+    (void)ud;
+    hh_status st = hh_db_exec(tx, "INSERT INTO stores (id, enterprise_id, name, retailer, city_code, city, province,"
+                                  " counter_code, created_at, updated_at) VALUES (5, 1, 'S', 'R', '310100', 'C', 'P', 'C5', 0, 0)");
+    if (!st) st = hh_db_exec(tx, "INSERT INTO brands (id, enterprise_id, name, code, created_at, updated_at) VALUES (2, 1, 'B2', 'B2', 0, 0)");
+    if (!st)
+        st = hh_db_exec(tx, "INSERT INTO points_rules (id, enterprise_id, name, kind, brand_id, store_id, product, points,"
+                            " unit_fen, multiplier_pct, daily_cap, campaign_id, action, created_at, updated_at) VALUES"
+                            " (1, 1, 'all', 'spend', NULL, NULL, NULL, 1, 100, NULL, NULL, NULL, NULL, 0, 0),"
+                            " (2, 1, 'brand 1', 'spend', 1, NULL, NULL, 2, 100, NULL, 300, NULL, NULL, 0, 0),"
+                            " (3, 1, 'sku at store 5', 'spend', 1, 5, 'SKU1', 10, 100, NULL, NULL, NULL, NULL, 0, 0),"
+                            " (4, 1, 'campaign x2', 'multiplier', NULL, NULL, NULL, NULL, NULL, 200, NULL, 9, 'spend', 0, 0),"
+                            " (5, 1, 'event', 'action', NULL, NULL, NULL, 30, NULL, NULL, NULL, NULL, 'event', 0, 0),"
+                            " (6, 1, 'event x1.5 for brand 2', 'multiplier', 2, NULL, NULL, NULL, NULL, 150, NULL, NULL, 'event', 0, 0),"
+                            " (7, 1, 'event of brand 2', 'action', 2, NULL, NULL, 40, NULL, NULL, NULL, NULL, 'event', 0, 0)");
+    return st;
+}
+
+typedef struct {
+    int64_t brand, store, campaign, amount, source_id, points, txn;
+    const char *product, *action;
+    hh_status st;
+} buy;
+
+static hh_status buy_apply(hh_db *tx, void *ud)
+{
+    buy *b = ud;
+    hh_grant g = {.enterprise_id = 1, .member_id = 1, .store_id = b->store, .campaign_id = b->campaign,
+                  .source = "receipt", .source_id = b->source_id};
+    if (b->action)
+        b->st = hh_points_award_action(tx, NULL, &g, b->action, b->brand, &b->points, &b->txn);
+    else
+        b->st = hh_points_award_purchase(tx, NULL, &g, b->brand, b->product, b->amount, &b->points, &b->txn);
+    return HH_OK;
+}
+
+static buy purchase(buy b)
+{
+    assert_int_equal(hh_store_write_sync(F->store, buy_apply, &b), HH_OK);
+    return b;
+}
+
+static void test_rules_specific_multiplier_caps(void **state)
+{
+    (void)state;
+    hh_clock_set(at(2025, 5, 1));
+    assert_int_equal(hh_store_write_sync(F->store, rules_seed, NULL), HH_OK);
+    /* brand 1: its own rule, 2 per yuan (123.45 yuan → 246) */
+    buy b = purchase((buy){.brand = 1, .amount = 12345, .source_id = 1});
+    assert_int_equal(b.st, HH_OK);
+    assert_int_equal(b.points, 246);
+    assert_int_equal(q("SELECT rule_id FROM points_txns WHERE id = ?", b.txn), 2);
+    assert_int_equal(q("SELECT spend_fen FROM points_txns WHERE id = ?", b.txn), 12345);
+    /* funded by the rule's brand */
+    assert_int_equal(q("SELECT balance FROM points_accounts WHERE kind = 'issued' AND brand_id = ?", 1), -246);
+    /* the daily cap of 300 lowers the next award to 54, then to nothing (no error) */
+    b = purchase((buy){.brand = 1, .amount = 10000, .source_id = 2});
+    assert_int_equal(b.points, 54);
+    assert_int_equal(q("SELECT json_extract(props_json, '$.uncapped') FROM points_txns WHERE id = ?", b.txn), 200);
+    b = purchase((buy){.brand = 1, .amount = 10000, .source_id = 3});
+    assert_int_equal(b.st, HH_OK);
+    assert_int_equal(b.points, 0);
+    assert_int_equal(q("SELECT count(*) FROM points_purchases WHERE member_id = ?", 1), 3); /* all recorded */
+    /* the next local day the cap starts again */
+    hh_clock_set(at(2025, 5, 2));
+    b = purchase((buy){.brand = 1, .amount = 500, .source_id = 4});
+    assert_int_equal(b.points, 10);
+    /* the most specific: product at a store */
+    b = purchase((buy){.brand = 1, .store = 5, .product = "SKU1", .amount = 1000, .source_id = 5});
+    assert_int_equal(b.points, 100);
+    assert_int_equal(q("SELECT rule_id FROM points_txns WHERE id = ?", b.txn), 3);
+    /* brand 2 has no rule of its own: the enterprise's, doubled by campaign 9 */
+    b = purchase((buy){.brand = 2, .campaign = 9, .amount = 1099, .source_id = 6});
+    assert_int_equal(b.points, 20);
+    assert_int_equal(q("SELECT json_extract(props_json, '$.multiplier_rule_id') FROM points_txns WHERE id = ?", b.txn), 4);
+    /* the same purchase again is refused; a purchase below one point records nothing but the purchase */
+    assert_int_equal(purchase((buy){.brand = 2, .amount = 1099, .source_id = 6}).st, HH_E_CONFLICT);
+    b = purchase((buy){.brand = 2, .amount = 99, .source_id = 7});
+    assert_int_equal(b.st, HH_OK);
+    assert_int_equal(b.points, 0);
+    assert_int_equal(b.txn, 0);
+    assert_int_equal(purchase((buy){.brand = 2, .amount = 0, .source_id = 8}).st, HH_E_INVALID);
+    /* actions: a brand's rule before the enterprise's, with the brand's multiplier */
+    b = purchase((buy){.action = "event", .brand = 2, .source_id = 100});
+    assert_int_equal(b.points, 60);
+    assert_int_equal(q("SELECT rule_id FROM points_txns WHERE id = ?", b.txn), 7);
+    b = purchase((buy){.action = "event", .brand = 1, .source_id = 101});
+    assert_int_equal(b.points, 30);
+    b = purchase((buy){.action = "referral", .brand = 1, .source_id = 102});
+    assert_int_equal(b.st, HH_OK);
+    assert_int_equal(b.points, 0); /* no rule: nothing to award */
+    assert_int_equal(purchase((buy){.action = "fly", .source_id = 103}).st, HH_E_INVALID);
+    invariants();
+}
+
 int main(void)
 {
     hh_log_open(NULL, NULL, HH_LOG_WARN);
@@ -380,6 +478,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_merge_moves_lots_and_refund_makes_new_lots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_award_per_source, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_source_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rules_specific_multiplier_caps, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
