@@ -695,10 +695,10 @@ hh_status hh__points_account_json(hh_db *db, int64_t enterprise_id, int64_t memb
                              "SELECT ?1 AS member_id, coalesce((SELECT balance FROM points_accounts WHERE member_id = ?1), 0)"
                              " AS ledger_balance, coalesce((SELECT sum(remaining) FROM points_lots WHERE member_id = ?1"
                              " AND remaining > 0 AND (expires_at IS NULL OR expires_at >= ?2)), 0) AS balance,"
-                             " coalesce((SELECT sum(points) FROM points_txns WHERE member_id = ?1 AND kind = 'earn'), 0)"
-                             " AS earned_total,"
-                             " coalesce((SELECT -sum(points) FROM points_txns WHERE member_id = ?1 AND kind = 'spend'), 0)"
-                             " AS spent_total",
+                             " coalesce((SELECT sum(points) FROM points_txns WHERE member_id = ?1 AND (kind = 'earn'"
+                             " OR (kind = 'adjust' AND points > 0))), 0) AS earned_total,"
+                             " coalesce((SELECT -sum(points) FROM points_txns WHERE member_id = ?1 AND (kind IN ('spend', 'refund')"
+                             " OR (kind = 'adjust' AND points < 0))), 0) AS spent_total",
                              HH_A(HH_I(member_id), HH_I(now)));
     if (!st)
         st = hh_db_query(db, &lots,

@@ -203,6 +203,9 @@ hh_status hh__level_evaluate(hh_db *tx, int64_t ent, int64_t member, bool allow_
     bool cur_active = cur && cur_rank >= 0;
     /* no row: the member stands at a lowest level of threshold 0 */
     if (!cur && target && target == json_array_get(levels, 0) && iget(target, "threshold") == 0) cur_rank = tgt_rank;
+    /* the history names where the member stood, the implicit lowest level included */
+    json_t *lowest = json_array_get(levels, 0);
+    if (!cur && iget(lowest, "threshold") == 0) cur_id = iget(lowest, "id");
     char tz[64];
     hh_enterprise_tz(tx, ent, tz);
     int64_t review = next_review(tz, c.review, now);

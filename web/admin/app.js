@@ -25,6 +25,9 @@ import ImportsPage from './pages/imports.js';
 import TouchpointsPage from './pages/touchpoints.js';
 import ProductCodesPage from './pages/products.js';
 import AlertsPage from './pages/alerts.js';
+import PointsLedgerPage from './pages/points-ledger.js';
+import PointsRulesPage from './pages/points-rules.js';
+import PointsLevelsPage from './pages/points-levels.js';
 import { openAlerts, refreshOpenAlerts } from './crm.js';
 
 // Navigation, grouped; `perm` decides who sees an entry. Later issues add
@@ -48,6 +51,11 @@ const NAV = [
     { path: '/touchpoints', label: 'nav.touchpoints', icon: 'qr', page: TouchpointsPage, perm: 'touchpoint.view' },
     { path: '/product-codes', label: 'nav.productCodes', icon: 'box', page: ProductCodesPage, perm: 'product.view' },
     { path: '/alerts', label: 'nav.alerts', icon: 'siren', page: AlertsPage, perm: 'alert.view', badge: () => openAlerts.value },
+  ] },
+  { group: 'nav.group.points', items: [
+    { path: '/points', label: 'nav.points', icon: 'gift', page: PointsLedgerPage, perm: 'points.view' },
+    { path: '/points/rules', label: 'nav.pointsRules', icon: 'spark', page: PointsRulesPage, perm: 'points.view' },
+    { path: '/points/levels', label: 'nav.pointsLevels', icon: 'badge', page: PointsLevelsPage, perm: 'points.view' },
   ] },
   { group: 'nav.group.system', items: [
     { path: '/audit', label: 'nav.audit', icon: 'audit', page: AuditPage, perm: 'audit.view' },

@@ -54,6 +54,8 @@ const RULES = {
     // touchpoints and product codes of its brands
     'touchpoint.view', 'touchpoint.create', 'touchpoint.update',
     'product.view', 'product.create', 'alert.view', 'alert.update',
+    // points: the ledger, adjustments and rules funded by its brands (levels and expiry: owner)
+    'points.view', 'points.adjust', 'points.rules',
   ].includes(action),
   staff: () => false,
 };

@@ -6,6 +6,7 @@
 //   #/login       phone + SMS code (?from=t/<code> after a scan → #/welcome)
 //   #/welcome     "welcome" / "welcome back" after a sign-in from a scan
 //   #/me          the member centre — me.js
+//   #/points      my points: balance, check-in, level, lots, history — points.js
 // The enterprise comes from ?e=<id> in the URL, or from the scanned
 // touchpoint (default: the first one).
 
@@ -17,6 +18,7 @@ import { route, navigate, resolve } from '/shared/router.js';
 import { useMobileKit, startClock, useResendClock, retrySeconds, phoneLooksOk } from '/shared/mobile-kit.js';
 import { scanScreens } from './scan.js';
 import { meScreen } from './me.js';
+import { PointsPage } from './points.js';
 import './messages.js';
 
 const entParam = new URLSearchParams(location.search).get('e') || route.query.e || null;
@@ -195,10 +197,11 @@ const ROUTES = [
   { path: '/login', view: 'login' },
   { path: '/welcome', view: 'welcome' },
   { path: '/me', view: 'me' },
+  { path: '/points', view: 'points' },
 ];
 
 const App = {
-  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage },
+  components: { Landing, Login, Me, PointsPage, TouchpointPage, WelcomePage, ProductPage },
   setup() {
     const hit = computed(() => resolve(ROUTES, route.path));
     const params = computed(() => (hit.value ? hit.value.params : {}));
@@ -206,6 +209,7 @@ const App = {
       if (!state.ready) return 'loading';
       const v = hit.value ? hit.value.route.view : 'landing';
       if (v === 'login' || v === 'me') return state.member ? 'me' : 'login';
+      if (v === 'points') return state.member ? 'points' : 'login';
       if (v === 'welcome') return !state.member ? 'login' : state.welcome ? 'welcome' : 'me';
       return v;
     });
@@ -223,6 +227,7 @@ const App = {
     <product-page v-else-if="view === 'product'" :code="params.code" />
     <login v-else-if="view === 'login'" />
     <welcome-page v-else-if="view === 'welcome'" />
+    <points-page v-else-if="view === 'points'" />
     <me v-else />
     <hh-toasts />
     <hh-confirm-host />`,

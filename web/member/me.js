@@ -12,6 +12,7 @@ import { useForm, toast, confirmDialog } from '/shared/components.js';
 import { navigate } from '/shared/router.js';
 import { fmtDate, fmtDateTime } from '/shared/format.js';
 import { phoneLooksOk } from '/shared/mobile-kit.js';
+import { PointsEntry, loadPoints } from './points.js';
 
 /* ---------------------------------------------------------------- cities */
 
@@ -56,7 +57,8 @@ export function meScreen(state) {
         const res = await form.run(() => api.patch('/api/member/me', body));
         if (res) {
           Object.assign(state.member, res.member);
-          toast.success(t('member.me.profileSaved'));
+          toast.success(res.points_awarded ? t('mp.profileAwarded', { n: res.points_awarded }) : t('member.me.profileSaved'));
+          if (res.points_awarded) loadPoints();
           emit('done');
         }
       }
@@ -144,7 +146,7 @@ export function meScreen(state) {
   };
 
   const Me = {
-    components: { ProfileForm, AddressForm },
+    components: { ProfileForm, AddressForm, PointsEntry },
     setup() {
       const profileOpen = ref(false);
       const addrOpen = ref(false);
@@ -256,6 +258,8 @@ export function meScreen(state) {
             <div class="mh-member-no" data-test="member-code">{{ codeText || ('No. ' + String(m.id).padStart(8, '0')) }}</div>
             <div class="mh-member-since">{{ t('member.me.since', { date: fmtDate(m.created_at) }) }}</div>
           </section>
+
+          <points-entry />
 
           <section class="m-card mh-qr-card">
             <div class="m-card-title">{{ t('member.qr.title') }}<small>{{ t('member.qr.sub') }}</small></div>
