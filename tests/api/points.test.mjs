@@ -239,8 +239,16 @@ test('earn rules: create, multiplier, cap, archive; traceable awards', async () 
   await expectError(await s.api('GET', `/api/points/rules/${own.json.id}`, { token: F.token }), 404, 'id');
   const audit = await s.api('GET', `/api/audit?entity=points_rule&entity_id=${own.json.id}`, { token: T });
   assert.deepEqual(audit.json.items.map((a) => a.action).sort(), ['points_rule.archive', 'points_rule.create']);
+  // over the cap: a member who checked in yesterday (5 points, moved back a day) gets nothing more from a rule capped at 5
+  const capped5 = await member();
+  const first = await s.api('POST', '/api/member/points/checkin', { token: capped5.token });
+  assert.equal(first.json.points, 5);
+  await sqlite(s, `UPDATE points_txns SET source_id = source_id - 1, day = date(day, '-1 day') WHERE id = ${first.json.txn_id}`);
+  await expectError(await s.api('POST', '/api/member/points/checkin', { token: capped5.token }), 422, 'limit', 'unprocessable');
   // restore the check-in rule for the tests below
   await s.api('PATCH', `/api/points/rules/${checkin.id}`, { token: T, body: { total_cap: null } });
+  const third = await s.api('POST', '/api/member/points/checkin', { token: capped5.token });
+  assert.equal(third.status, 201, 'without the cap the day\'s check-in is open again');
 });
 
 test('levels: upgrade at once with privilege coupons and history', async () => {

@@ -5,7 +5,8 @@
  * (idempotent when run again), refunds after expiry, too few points leaving
  * nothing behind, transfers on a member merge and refunds into new lots with
  * the original expiry, the "days" expiry policy, and after every step the
- * ledger's invariants (zero-sum transactions, balances = entries = lots).
+ * ledger's invariants (zero-sum transactions, balances = entries = lots);
+ * and the earn rules: the most specific spend rule, multipliers, caps.
  */
 #include <setjmp.h>
 #include <stdarg.h>
