@@ -60,6 +60,8 @@ const RULES = {
     'redemption.view', 'redemption.undo',
     // receipts of its brands (review, tiers) and store events
     'receipt.review', 'receipt.tiers', 'activity.view', 'activity.manage',
+    // points: the ledger, adjustments and rules funded by its brands (levels and expiry: owner)
+    'points.view', 'points.adjust', 'points.rules',
   ].includes(action),
   staff: () => false,
 };

@@ -9,6 +9,7 @@
 //   #/envelopes   my red envelopes — envelopes.js
 //   #/samples, #/samples/<id>  trial samples — samples.js
 //   #/wallet      my coupons; #/c/<id> a campaign's landing — coupons.js
+//   #/points      my points: balance, check-in, level, lots, history — points.js
 // The enterprise comes from ?e=<id> in the URL, or from the scanned
 // touchpoint (default: the first one).
 
@@ -24,6 +25,7 @@ import { envelopeScreens } from './envelopes.js';
 import { sampleScreens } from './samples.js';
 import { receiptScreens } from './receipts.js';
 import { couponScreens } from './coupons.js';
+import { PointsPage } from './points.js';
 import './messages.js';
 
 const entParam = new URLSearchParams(location.search).get('e') || route.query.e || null;
@@ -219,10 +221,11 @@ const ROUTES = [
   { path: '/events/:id', view: 'events' },
   { path: '/wallet', view: 'wallet' },
   { path: '/c/:id', view: 'campaign' },
+  { path: '/points', view: 'points' },
 ];
 
 const App = {
-  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, EnvelopesPage, SamplesPage, SamplePage, ReceiptsPage, EventsPage, WalletPage, CampaignPage },
+  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, EnvelopesPage, SamplesPage, SamplePage, ReceiptsPage, EventsPage, WalletPage, CampaignPage, PointsPage },
   setup() {
     const hit = computed(() => resolve(ROUTES, route.path));
     const params = computed(() => (hit.value ? hit.value.params : {}));
@@ -230,7 +233,7 @@ const App = {
       if (!state.ready) return 'loading';
       const v = hit.value ? hit.value.route.view : 'landing';
       if (v === 'login' || v === 'me') return state.member ? 'me' : 'login';
-      if (v === 'receipts' || v === 'events' || v === 'wallet') return state.member ? v : 'login';
+      if (v === 'receipts' || v === 'events' || v === 'wallet' || v === 'points') return state.member ? v : 'login';
       if (v === 'welcome') return !state.member ? 'login' : state.welcome ? 'welcome' : 'me';
       return v;
     });
@@ -255,6 +258,7 @@ const App = {
     <sample-page v-else-if="view === 'sample'" :id="params.id" />
     <receipts-page v-else-if="view === 'receipts'" />
     <events-page v-else-if="view === 'events'" :id="params.id" />
+    <points-page v-else-if="view === 'points'" />
     <me v-else />
     <hh-toasts />
     <hh-confirm-host />`,
