@@ -107,6 +107,8 @@ typedef enum {
     HH_T_RECEIPT_TIER,
     HH_T_ACTIVITY,
     HH_T_ACTIVITY_SIGNUP,
+    HH_T_GIFT,
+    HH_T_GIFT_ORDER,
 } hh_target;
 
 typedef hh_status (*hh_handler)(hh_req *r);
