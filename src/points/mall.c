@@ -612,6 +612,23 @@ hh_status hh_h_member_gift_order_cancel(hh_req *r)
     return hh_req_write(r, member_cancel_write);
 }
 
+/* The enterprise's live stores, for a member choosing where to pick a gift up. */
+hh_status hh_h_member_stores(hh_req *r)
+{
+    int64_t brand_id;
+    hh_status st = hh_query_id(r, "brand_id", &brand_id);
+    if (st) return st;
+    json_t *items;
+    st = hh_db_query(hh_store_reader(r->app->store), &items,
+                     "SELECT s.id, s.name, s.city, s.address, s.retailer FROM stores s WHERE s.enterprise_id = ?1"
+                     " AND s.archived_at IS NULL AND (?2 = 0 OR EXISTS (SELECT 1 FROM store_brands sb WHERE"
+                     " sb.store_id = s.id AND sb.brand_id = ?2)) ORDER BY s.city_code, s.name",
+                     HH_A(HH_I(r->who.enterprise_id), HH_I(brand_id)));
+    if (st) return st;
+    hh_reply(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)json_array_size(items)));
+    return HH_OK;
+}
+
 /* ---- counter: hand over a pickup order ---- */
 
 hh_status hh_h_counter_gift_orders(hh_req *r)

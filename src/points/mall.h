@@ -21,6 +21,7 @@ hh_status hh_h_member_gifts(hh_req *r);
 hh_status hh_h_member_gift_orders(hh_req *r);
 hh_status hh_h_member_gift_order_create(hh_req *r);
 hh_status hh_h_member_gift_order_cancel(hh_req *r);
+hh_status hh_h_member_stores(hh_req *r);
 /* counter */
 hh_status hh_h_counter_gift_orders(hh_req *r);
 hh_status hh_h_counter_gift_handover(hh_req *r);

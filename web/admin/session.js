@@ -54,6 +54,8 @@ const RULES = {
     // touchpoints and product codes of its brands
     'touchpoint.view', 'touchpoint.create', 'touchpoint.update',
     'product.view', 'product.create', 'alert.view', 'alert.update',
+    // gift mall of its brands; referrals and star members (reviews are the owner's)
+    'gift.view', 'gift.manage', 'referral.view',
   ].includes(action),
   staff: () => false,
 };

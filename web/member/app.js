@@ -17,6 +17,7 @@ import { route, navigate, resolve } from '/shared/router.js';
 import { useMobileKit, startClock, useResendClock, retrySeconds, phoneLooksOk } from '/shared/mobile-kit.js';
 import { scanScreens } from './scan.js';
 import { meScreen } from './me.js';
+import { mallScreens } from './mall.js';
 import './messages.js';
 
 const entParam = new URLSearchParams(location.search).get('e') || route.query.e || null;
@@ -188,6 +189,7 @@ const Login = {
 
 const { TouchpointPage, WelcomePage, ProductPage } = scanScreens(state);
 const Me = meScreen(state);
+const { MallPage, OrdersPage: MallOrdersPage, InvitePage } = mallScreens();
 
 const ROUTES = [
   { path: '/t/:code', view: 'touchpoint' },
@@ -195,10 +197,13 @@ const ROUTES = [
   { path: '/login', view: 'login' },
   { path: '/welcome', view: 'welcome' },
   { path: '/me', view: 'me' },
+  { path: '/mall', view: 'mall', member: true },
+  { path: '/mall/orders', view: 'mall-orders', member: true },
+  { path: '/invite', view: 'invite', member: true },
 ];
 
 const App = {
-  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage },
+  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, MallPage, MallOrdersPage, InvitePage },
   setup() {
     const hit = computed(() => resolve(ROUTES, route.path));
     const params = computed(() => (hit.value ? hit.value.params : {}));
@@ -207,6 +212,7 @@ const App = {
       const v = hit.value ? hit.value.route.view : 'landing';
       if (v === 'login' || v === 'me') return state.member ? 'me' : 'login';
       if (v === 'welcome') return !state.member ? 'login' : state.welcome ? 'welcome' : 'me';
+      if (hit.value && hit.value.route.member && !state.member) return 'login';
       return v;
     });
     onUnauthenticated(() => {
@@ -223,6 +229,9 @@ const App = {
     <product-page v-else-if="view === 'product'" :code="params.code" />
     <login v-else-if="view === 'login'" />
     <welcome-page v-else-if="view === 'welcome'" />
+    <mall-page v-else-if="view === 'mall'" />
+    <mall-orders-page v-else-if="view === 'mall-orders'" />
+    <invite-page v-else-if="view === 'invite'" />
     <me v-else />
     <hh-toasts />
     <hh-confirm-host />`,
