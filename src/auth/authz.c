@@ -232,6 +232,12 @@ hh_status hh_scope_load(hh_db *db, hh_target t, int64_t id, hh_scope *out)
         if (st != HH_OK) return st;
         out->brands[out->nbrands++] = json_integer_value(json_object_get(row, "brand_id"));
         break;
+    case HH_T_POINTS_RULE:
+        st = hh_db_one(db, &row, "SELECT enterprise_id, brand_id FROM points_rules WHERE id = ?", HH_A(HH_I(id)));
+        if (st != HH_OK) return st;
+        if (json_is_integer(json_object_get(row, "brand_id")))
+            out->brands[out->nbrands++] = json_integer_value(json_object_get(row, "brand_id"));
+        break;
     case HH_T_TOUCHPOINT:
     case HH_T_TP_BATCH:
         st = hh_db_one(db, &row,

@@ -6,6 +6,7 @@
 #include "auth/auth.h"
 #include "core/log.h"
 #include "member/member.h"
+#include "points/points.h"
 #include "touch/touch.h"
 
 #include <getopt.h>
@@ -31,6 +32,7 @@ static const char *usage_text =
     "  enterprise add    add an enterprise (tenant)\n"
     "  backup FILE       copy the live database to FILE (safe while serving)\n"
     "  import members FILE.csv   import legacy members (dedupe by phone, error report)\n"
+    "  check             verify the points ledger and stock invariants (exit 1 on a problem)\n"
     "  routes            list the API routes\n"
     "\n"
     "Common options (environment variable in brackets):\n"
@@ -57,7 +59,9 @@ static const char *serve_help =
     "  --sms-provider NAME    SMS provider: log (codes in the server log) or http [HUOHUA_SMS_PROVIDER] (log)\n"
     "  --sms-url URL          http provider: where messages are POSTed [HUOHUA_SMS_URL]\n"
     "                         (its HMAC key comes from HUOHUA_SMS_SECRET only, never a flag)\n"
-    "  --public-url URL       base URL printed in QR codes [HUOHUA_PUBLIC_URL] (http://LISTEN:PORT)\n";
+    "  --public-url URL       base URL printed in QR codes [HUOHUA_PUBLIC_URL] (http://LISTEN:PORT)\n"
+    "For tests only: HUOHUA_CLOCK=MS fixes the server's wall clock at that UTC millisecond\n"
+    "(expiry, levels and daily limits across dates); never set it in production.\n";
 
 static const char *env_or(const char *name, const char *dflt)
 {
@@ -208,6 +212,16 @@ static int cmd_serve(hh_app *app)
         fprintf(stderr, "huohua: the http SMS provider needs HUOHUA_SMS_URL and HUOHUA_SMS_SECRET (16+ characters)\n");
         return 2;
     }
+    const char *fixed_clock = getenv("HUOHUA_CLOCK");
+    if (fixed_clock && *fixed_clock) {
+        int64_t ms;
+        if (!hh_parse_i64(fixed_clock, &ms) || ms <= 0) {
+            fprintf(stderr, "huohua: HUOHUA_CLOCK must be a time in UTC milliseconds\n");
+            return 2;
+        }
+        hh_clock_set(ms); /* tests only (see serve --help) */
+        hh_warn("server.clock_fixed", "{s:I}", "now_ms", (json_int_t)ms);
+    }
     if (open_store(app)) return 1;
     hh_divisions_load(app);
     if (hh_code_key_load(app->store, app->code_key) != HH_OK) {
@@ -257,6 +271,7 @@ static int cmd_serve(hh_app *app)
             cmd->ud = cmd;
             hh_store_submit(app->store, cmd);
             hh_tags_recompute_all(app->store);
+            hh_points_housekeeping(app->store); /* expiry, level reviews */
         }
     }
     hh_info("server.stopping", NULL);
@@ -392,6 +407,10 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "backup")) {
         if (f.help) return puts("Usage: huohua backup FILE [--db FILE]\nCopies the database with SQLite's online backup; safe while the server runs."), 0;
         return cmd_backup(&app, optind < sub_argc ? sub_argv[optind] : NULL);
+    }
+    if (!strcmp(cmd, "check")) {
+        if (f.help) return fputs(hh_check_help, stdout), 0;
+        return hh_cmd_check(&app, f.json);
     }
     if (!strcmp(cmd, "routes")) {
         if (f.help) return puts("Usage: huohua routes [--json]"), 0;

@@ -4,6 +4,7 @@
  */
 #include "member/member.h"
 #include "points/mall.h"
+#include "points/points.h"
 #include "touch/touch.h"
 
 #include <stdlib.h>
@@ -166,5 +167,8 @@ hh_status hh_member_identify(hh_db *tx, hh_identify *id)
     json_decref(props);
     /* registered through a member's referral link: record who referred the person */
     if (!st && id->created && tp_id) st = hh_referral_on_register(tx, id->enterprise_id, id->member_id, tp_id, id->device_id);
+    /* registration points by the earn rules (src/points/rules.c) */
+    if (!st && id->created)
+        st = hh_points_on_register(tx, id->enterprise_id, id->member_id, brand_id, store_id, staff_id, tp_id);
     return st;
 }
