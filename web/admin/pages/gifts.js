@@ -4,7 +4,7 @@
 // order with its tracking number, mark it delivered, cancel with a reason —
 // the member's points and the stock come back).
 
-import { reactive, ref, computed } from 'vue';
+import { reactive, ref, computed, watch } from 'vue';
 import { api } from '/shared/api.js';
 import { t, addMessages } from '/shared/i18n.js';
 import { useList } from '/shared/list.js';
@@ -77,6 +77,7 @@ export default {
     gifts.load();
     const orders = useList('/api/gift-orders', { filters: { status: null, fulfilment: null, store_id: null }, archived: false });
     orders.load();
+    watch(tab, (v) => (v === 'orders' ? orders.load() : gifts.load()));
     const brands = ref([]);
     const stores = ref([]);
     brandOptions().then((o) => { brands.value = o; }).catch(() => {});

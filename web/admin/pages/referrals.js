@@ -126,6 +126,7 @@ export default {
       download(`/api/star-members?${p}`, `star-members-${stars.filters.brand_id}.csv`);
     }
     const cityChoice = ref([]);
+    watch(tab, (v) => { if (v === 'list') list.load(); else if (v === 'stars' && stars.filters.brand_id) stars.load(); });
     const tabs = computed(() => [
       { value: 'list', label: t('ref.tabList'), count: list.total || null },
       { value: 'stars', label: t('ref.tabStars') },
