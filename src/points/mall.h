@@ -43,6 +43,9 @@ hh_status hh_h_referral_reject(hh_req *r);
 hh_status hh_h_referral_settings_get(hh_req *r);
 hh_status hh_h_referral_settings_put(hh_req *r);
 
+/* The demo enterprise's gifts (huohua demo). */
+hh_status hh_demo_mall(hh_store *store, int64_t enterprise_id);
+
 /* ---- star members (star.c) ---- */
 hh_status hh_h_star_members(hh_req *r);
 hh_status hh_h_star_ambassador(hh_req *r);
