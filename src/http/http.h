@@ -109,6 +109,8 @@ typedef enum {
     HH_T_RECEIPT_TIER,
     HH_T_ACTIVITY,
     HH_T_ACTIVITY_SIGNUP,
+    HH_T_GIFT,
+    HH_T_GIFT_ORDER,
     HH_T_POINTS_RULE,   /* scoped by its brand; enterprise-wide rules (no brand) are the owner's */
 } hh_target;
 

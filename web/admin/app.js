@@ -33,6 +33,8 @@ import ActivitiesPage from './pages/activities.js';
 import PointsLedgerPage from './pages/points-ledger.js';
 import PointsRulesPage from './pages/points-rules.js';
 import PointsLevelsPage from './pages/points-levels.js';
+import GiftsPage from './pages/gifts.js';
+import ReferralsPage from './pages/referrals.js';
 import { openAlerts, refreshOpenAlerts } from './crm.js';
 
 // Navigation, grouped; `perm` decides who sees an entry. Later issues add
@@ -65,9 +67,11 @@ const NAV = [
     { path: '/activities', label: 'nav.activities', icon: 'calendar', page: ActivitiesPage, perm: 'activity.view' },
   ] },
   { group: 'nav.group.points', items: [
-    { path: '/points', label: 'nav.points', icon: 'gift', page: PointsLedgerPage, perm: 'points.view' },
+    { path: '/points', label: 'nav.points', icon: 'bolt', page: PointsLedgerPage, perm: 'points.view' },
     { path: '/points/rules', label: 'nav.pointsRules', icon: 'spark', page: PointsRulesPage, perm: 'points.view' },
     { path: '/points/levels', label: 'nav.pointsLevels', icon: 'badge', page: PointsLevelsPage, perm: 'points.view' },
+    { path: '/gifts', label: 'nav.gifts', icon: 'gift', page: GiftsPage, perm: 'gift.view' },
+    { path: '/referrals', label: 'nav.referrals', icon: 'link', page: ReferralsPage, perm: 'referral.view' },
   ] },
   { group: 'nav.group.system', items: [
     { path: '/audit', label: 'nav.audit', icon: 'audit', page: AuditPage, perm: 'audit.view' },

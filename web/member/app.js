@@ -26,6 +26,7 @@ import { sampleScreens } from './samples.js';
 import { receiptScreens } from './receipts.js';
 import { couponScreens } from './coupons.js';
 import { PointsPage } from './points.js';
+import { mallScreens } from './mall.js';
 import './messages.js';
 
 const entParam = new URLSearchParams(location.search).get('e') || route.query.e || null;
@@ -206,6 +207,7 @@ const { EnvelopesPage } = envelopeScreens(state);
 const { SamplesPage, SamplePage } = sampleScreens(state);
 const { ReceiptsPage, EventsPage } = receiptScreens(state);
 const { WalletPage, CampaignPage } = couponScreens(state);
+const { MallPage, OrdersPage: MallOrdersPage, InvitePage } = mallScreens();
 
 const ROUTES = [
   { path: '/t/:code', view: 'touchpoint' },
@@ -222,10 +224,13 @@ const ROUTES = [
   { path: '/wallet', view: 'wallet' },
   { path: '/c/:id', view: 'campaign' },
   { path: '/points', view: 'points' },
+  { path: '/mall', view: 'mall', member: true },
+  { path: '/mall/orders', view: 'mall-orders', member: true },
+  { path: '/invite', view: 'invite', member: true },
 ];
 
 const App = {
-  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, EnvelopesPage, SamplesPage, SamplePage, ReceiptsPage, EventsPage, WalletPage, CampaignPage, PointsPage },
+  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, EnvelopesPage, SamplesPage, SamplePage, ReceiptsPage, EventsPage, WalletPage, CampaignPage, PointsPage, MallPage, MallOrdersPage, InvitePage },
   setup() {
     const hit = computed(() => resolve(ROUTES, route.path));
     const params = computed(() => (hit.value ? hit.value.params : {}));
@@ -235,6 +240,7 @@ const App = {
       if (v === 'login' || v === 'me') return state.member ? 'me' : 'login';
       if (v === 'receipts' || v === 'events' || v === 'wallet' || v === 'points') return state.member ? v : 'login';
       if (v === 'welcome') return !state.member ? 'login' : state.welcome ? 'welcome' : 'me';
+      if (hit.value && hit.value.route.member && !state.member) return 'login';
       return v;
     });
     onUnauthenticated(() => {
@@ -259,6 +265,9 @@ const App = {
     <receipts-page v-else-if="view === 'receipts'" />
     <events-page v-else-if="view === 'events'" :id="params.id" />
     <points-page v-else-if="view === 'points'" />
+    <mall-page v-else-if="view === 'mall'" />
+    <mall-orders-page v-else-if="view === 'mall-orders'" />
+    <invite-page v-else-if="view === 'invite'" />
     <me v-else />
     <hh-toasts />
     <hh-confirm-host />`,

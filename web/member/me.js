@@ -279,6 +279,13 @@ export function meScreen(state) {
           </section>
 
           <section class="m-card">
+            <ul class="m-list mh-links" data-test="benefit-links">
+              <li><a href="#/mall" data-test="link-mall"><span class="m-li-icon"><hh-icon name="gift" /></span><span class="m-li-main">{{ t('mall.title') }}</span><hh-icon name="chevronRight" :size="16" /></a></li>
+              <li><a href="#/invite" data-test="link-invite"><span class="m-li-icon"><hh-icon name="spark" /></span><span class="m-li-main">{{ t('invite.title') }}</span><hh-icon name="chevronRight" :size="16" /></a></li>
+            </ul>
+          </section>
+
+          <section class="m-card">
             <div class="m-card-title">{{ t('member.me.profile') }}
               <button type="button" class="hh-btn hh-btn-sm mh-edit" @click="profileOpen = true" data-test="edit-profile"><hh-icon name="edit" :size="14" />{{ t('common.edit') }}</button></div>
             <ul class="m-list" data-test="profile">
