@@ -21,6 +21,7 @@
  * as claim_status "failed" for the operator to settle.
  */
 #include "reward/lottery_internal.h"
+#include "points/points.h"
 #include "auth/auth.h"
 #include "core/phone.h"
 #include "http/app.h"
@@ -229,19 +230,17 @@ typedef struct {
     int64_t touchpoint_id, store_id, staff_id;
 } draw_in;
 
-/*
- * POINTS: the one call site of a draw paid with points. The points ledger
- * (issue 5) is built in parallel; until it exists a points draw is refused
- * here. Wiring it: debit d->draw_points from r->who.id in tx (a balanced
- * ledger transaction with source "lottery", source_id draw_id) and return its
- * status; everything else of the draw is already in place.
- */
+/* A draw paid with points: the campaign's draw_points leave the member's
+ * account through the ledger (soonest-expiring lots first) in this write. */
 static hh_status pay_with_points(hh_db *tx, hh_req *r, const draw_in *d, int64_t draw_id)
 {
-    (void)tx;
-    (void)d;
-    (void)draw_id;
-    return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "积分抽奖尚未开放", "Drawing with points is not open yet");
+    if (d->draw_points <= 0)
+        return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "本活动不支持积分抽奖", "This campaign does not take points for draws");
+    hh_grant g = {.enterprise_id = d->enterprise_id, .member_id = r->who.id, .campaign_id = d->campaign_id,
+                  .touchpoint_id = d->touchpoint_id, .store_id = d->store_id, .staff_id = d->staff_id,
+                  .source = "lottery", .source_id = draw_id};
+    int64_t txn = 0;
+    return hh_points_spend(tx, r, &g, d->draw_points, d->brand_id, &txn);
 }
 
 /* Consume the draw's entry (after admission, before the roll). */
