@@ -5,6 +5,7 @@
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "core/phone.h"
+#include "reward/reward.h"
 
 #include <getopt.h>
 #include <sodium.h>
@@ -149,6 +150,7 @@ int hh_cmd_demo(hh_app *app, bool quiet)
             if (hh_password_hash(DEMO_PASSWORD, d->hashes[i]) != HH_OK) return 1;
     }
     hh_status st = hh_store_write_sync(app->store, demo_apply, d);
+    if (st == HH_OK) st = hh_demo_lottery(app->store);
     if (st != HH_OK) {
         fprintf(stderr, "huohua: loading the demo data failed (%s)\n", hh_status_code(st));
         free(d);

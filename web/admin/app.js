@@ -25,6 +25,7 @@ import ImportsPage from './pages/imports.js';
 import TouchpointsPage from './pages/touchpoints.js';
 import ProductCodesPage from './pages/products.js';
 import AlertsPage from './pages/alerts.js';
+import LotteryPage from './pages/lottery.js';
 import { openAlerts, refreshOpenAlerts } from './crm.js';
 
 // Navigation, grouped; `perm` decides who sees an entry. Later issues add
@@ -48,6 +49,9 @@ const NAV = [
     { path: '/touchpoints', label: 'nav.touchpoints', icon: 'qr', page: TouchpointsPage, perm: 'touchpoint.view' },
     { path: '/product-codes', label: 'nav.productCodes', icon: 'box', page: ProductCodesPage, perm: 'product.view' },
     { path: '/alerts', label: 'nav.alerts', icon: 'siren', page: AlertsPage, perm: 'alert.view', badge: () => openAlerts.value },
+  ] },
+  { group: 'nav.group.rewards', items: [
+    { path: '/lottery', label: 'nav.lottery', icon: 'gift', page: LotteryPage, perm: 'lottery.view' },
   ] },
   { group: 'nav.group.system', items: [
     { path: '/audit', label: 'nav.audit', icon: 'audit', page: AuditPage, perm: 'audit.view' },

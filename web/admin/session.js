@@ -54,6 +54,7 @@ const RULES = {
     // touchpoints and product codes of its brands
     'touchpoint.view', 'touchpoint.create', 'touchpoint.update',
     'product.view', 'product.create', 'alert.view', 'alert.update',
+    'lottery.view', 'lottery.manage',
   ].includes(action),
   staff: () => false,
 };

@@ -17,6 +17,7 @@ import { route, navigate, resolve } from '/shared/router.js';
 import { useMobileKit, startClock, useResendClock, retrySeconds, phoneLooksOk } from '/shared/mobile-kit.js';
 import { scanScreens } from './scan.js';
 import { meScreen } from './me.js';
+import { lotteryScreen } from './lottery.js';
 import './messages.js';
 
 const entParam = new URLSearchParams(location.search).get('e') || route.query.e || null;
@@ -94,7 +95,7 @@ const Login = {
     const left = useResendClock(() => form.values.phone);
     const sent = ref(false);
     const sending = ref(false);
-    const from = computed(() => (/^t\/[^/]+$/.test(route.query.from || '') ? route.query.from : ''));
+    const from = computed(() => (/^(t\/[^/]+|lottery\/\d+)$/.test(route.query.from || '') ? route.query.from : ''));
     const backHref = computed(() => '#/' + from.value);
 
     async function sendCode() {
@@ -133,7 +134,9 @@ const Login = {
           state.member = me.member;
           state.memberCode = me.member_code || '';
         } catch (_) { /* the login answer is enough to go on */ }
-        if (from.value) {
+        if (from.value.startsWith('lottery/')) {
+          navigate('/' + from.value);
+        } else if (from.value) {
           state.welcome = { created: !!res.created, reactivated: !!res.reactivated, touchpoint: state.touchpoint };
           navigate('/welcome');
         } else {
@@ -188,6 +191,7 @@ const Login = {
 
 const { TouchpointPage, WelcomePage, ProductPage } = scanScreens(state);
 const Me = meScreen(state);
+const LotteryPage = lotteryScreen(state);
 
 const ROUTES = [
   { path: '/t/:code', view: 'touchpoint' },
@@ -195,10 +199,11 @@ const ROUTES = [
   { path: '/login', view: 'login' },
   { path: '/welcome', view: 'welcome' },
   { path: '/me', view: 'me' },
+  { path: '/lottery/:id', view: 'lottery' },
 ];
 
 const App = {
-  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage },
+  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, LotteryPage },
   setup() {
     const hit = computed(() => resolve(ROUTES, route.path));
     const params = computed(() => (hit.value ? hit.value.params : {}));
@@ -221,6 +226,7 @@ const App = {
     <div v-else-if="view === 'landing'" class="m-app"><landing /></div>
     <touchpoint-page v-else-if="view === 'touchpoint'" :code="params.code" />
     <product-page v-else-if="view === 'product'" :code="params.code" />
+    <lottery-page v-else-if="view === 'lottery'" :id="params.id" />
     <login v-else-if="view === 'login'" />
     <welcome-page v-else-if="view === 'welcome'" />
     <me v-else />
