@@ -196,8 +196,10 @@ const SPIN_MS = () => (window.matchMedia && window.matchMedia('(prefers-reduced-
 /** The wheel: equal segments (prizes in pool order, "no prize" between them),
  *  drawn as SVG; the odds are disclosed in the list beside it. */
 function segmentsOf(page) {
-  const prizes = page.prizes.map((p) => ({ id: p.id, label: p.name.replace(/^.*?[·・]\s*/, ''), image: p.image }));
-  const none = { id: 0, label: page.no_prize.label };
+  // "一等奖 · 精华正装 50ml" → "一等奖" on the wheel; the full name is in the list below
+  const short = (s) => { const x = String(s).split(/\s*[·・，,]\s*/)[0]; return x.length > 6 ? x.slice(0, 6) + '…' : x; };
+  const prizes = page.prizes.map((p) => ({ id: p.id, label: short(p.name), image: p.image }));
+  const none = { id: 0, label: short(page.no_prize.label) };
   const out = [];
   // interleave "no prize" so a wheel of 2–4 prizes still has 6–8 segments
   for (const p of prizes) { out.push(p); if (prizes.length < 5) out.push(none); }
@@ -220,17 +222,20 @@ export function lotteryScreen(state) {
       const notFound = ref(false);
       const error = ref('');
       const entry = ref('free');
-      // a printed card's QR opens #/lottery/<id>?code=…; keep the code across a sign-in
-      const stash = 'hh.passcode.' + props.id;
-      if (route.query.code) { try { sessionStorage.setItem(stash, route.query.code); } catch (_) { /* private mode */ } }
-      let stashed = '';
-      try { stashed = sessionStorage.getItem(stash) || ''; } catch (_) { /* private mode */ }
-      const passCode = ref(route.query.code || stashed);
+      // a printed card's QR opens #/lottery/<id>?code=…; the code is kept across a sign-in
+      const stash = () => 'hh.passcode.' + props.id;
+      function stashedCode() {
+        if (route.query.code) { try { sessionStorage.setItem(stash(), route.query.code); } catch (_) { /* private mode */ } }
+        try { return route.query.code || sessionStorage.getItem(stash()) || ''; } catch (_) { return route.query.code || ''; }
+      }
+      const passCode = ref(stashedCode());
       const passError = ref('');
       const spin = reactive({ busy: false, angle: 0, landed: null, result: null, show: false });
       const qr = reactive({ open: false, draw: null });
       const addr = reactive({ open: false, draw: null, mode: 'new', saved: [], pick: null });
       const addrForm = useForm({ name: '', phone: '', province: '', city: '', district: '', detail: '' });
+      // an error goes away once its field is edited
+      for (const f of Object.keys(addrForm.values)) watch(() => addrForm.values[f], () => { delete addrForm.errors[f]; });
 
       async function load() {
         if (!state.member) { loading.value = false; return; }
@@ -250,6 +255,12 @@ export function lotteryScreen(state) {
           loading.value = false;
         }
       }
+      watch(() => props.id, () => {
+        passCode.value = stashedCode();
+        passError.value = '';
+        Object.assign(spin, { busy: false, angle: 0, landed: null, result: null, show: false });
+        loading.value = true;
+      });
       watch(() => [props.id, !!state.member], load, { immediate: true });
 
       const segs = computed(() => (page.value ? segmentsOf(page.value) : []));
@@ -303,7 +314,7 @@ export function lotteryScreen(state) {
           spin.result = res;
           spin.show = true;
           spin.busy = false;
-          if (entry.value === 'pass_code') { passCode.value = ''; try { sessionStorage.removeItem(stash); } catch (_) { /* ignore */ } }
+          if (entry.value === 'pass_code') { passCode.value = ''; try { sessionStorage.removeItem(stash()); } catch (_) { /* ignore */ } }
           load();
         }, SPIN_MS() + 150);
       }
@@ -410,11 +421,11 @@ export function lotteryScreen(state) {
                 <svg class="ml-wheel" viewBox="0 0 300 300" role="img" :aria-label="t('ml.title')" data-test="wheel"
                      :data-landed="spin.landed === null ? '' : spin.landed" :data-spinning="spin.busy ? 1 : 0"
                      :style="{ transform: 'rotate(' + spin.angle + 'deg)', transitionDuration: SPIN_MS() + 'ms' }">
-                  <g v-for="(s, i) in segs" :key="i">
+                  <g v-for="(s, i) in segs" :key="i" :data-seg="s.id">
                     <path :d="arcPath(i, segs.length, 150)" :fill="s.id ? COLORS[i % COLORS.length] : (i % 2 ? '#fff7ed' : '#fffaf3')" stroke="#fff" stroke-width="2" />
                     <g :transform="'rotate(' + ((i + 0.5) * 360 / segs.length) + ' 150 150)'">
-                      <image v-if="s.image" :href="s.image" x="131" y="34" width="38" height="38" />
-                      <text x="150" :y="s.image ? 90 : 62" text-anchor="middle" class="ml-seg-text" :class="{ none: !s.id }">{{ s.label.length > 7 ? s.label.slice(0, 7) + '…' : s.label }}</text>
+                      <text x="150" y="40" text-anchor="middle" class="ml-seg-text" :class="{ none: !s.id }">{{ s.label }}</text>
+                      <image v-if="s.image" :href="s.image" x="132" y="52" width="36" height="36" />
                     </g>
                   </g>
                   <circle cx="150" cy="150" r="148" fill="none" stroke="#ffb27a" stroke-width="4" />
