@@ -288,6 +288,9 @@ const hh_migration hh_migrations[] = {
      "CREATE INDEX redemptions_store ON redemptions(store_id, at);"
      "CREATE INDEX redemptions_staff ON redemptions(staff_id, at);"
      "CREATE INDEX redemptions_coupon ON redemptions(coupon_id);"
+     /* one live redemption per coupon, whatever the code above does (SPEC §4.2) */
+     "CREATE UNIQUE INDEX redemptions_live ON redemptions(coupon_id) WHERE undone_at IS NULL;"
+     "CREATE INDEX redemptions_ent ON redemptions(enterprise_id, at);"
      "CREATE INDEX redemptions_member ON redemptions(member_id) WHERE member_id IS NOT NULL;"
 
      /* ---- lottery (src/reward/lottery*.c) ---- */
@@ -382,9 +385,15 @@ const hh_migration hh_migrations[] = {
      "  source TEXT NOT NULL, source_id INTEGER,"
      "  status TEXT NOT NULL CHECK (status IN ('pending','paid','failed')), provider TEXT NOT NULL,"
      "  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, provider_ref TEXT, error TEXT,"
-     "  created_at INTEGER NOT NULL, paid_at INTEGER);"
+     "  created_at INTEGER NOT NULL, paid_at INTEGER,"
+     /* payout_round: part of the idempotency key sent to the provider; an admin retry after a
+      * permanent refusal (4xx) starts a new round, after exhausted transient failures it keeps
+      * the round (the provider may have paid) */
+     "  payout_round INTEGER NOT NULL DEFAULT 1, last_http_status INTEGER, failed_at INTEGER);"
+     "CREATE INDEX envelope_pools_ent ON envelope_pools(enterprise_id, brand_id, status);"
      "CREATE INDEX red_envelopes_member ON red_envelopes(member_id);"
-     "CREATE INDEX red_envelopes_pool ON red_envelopes(pool_id);"
+     "CREATE INDEX red_envelopes_pool ON red_envelopes(pool_id, status);"
+     "CREATE INDEX red_envelopes_ent ON red_envelopes(enterprise_id, status, id);"
      "CREATE INDEX red_envelopes_queue ON red_envelopes(next_attempt_at) WHERE status = 'pending';"
 
      /* ---- trial samples (src/reward/sample.c) ---- */
@@ -401,8 +410,10 @@ const hh_migration hh_migrations[] = {
      "  status TEXT NOT NULL CHECK (status IN ('requested','shipped','delivered','cancelled')),"
      "  carrier TEXT, tracking_no TEXT, touchpoint_id INTEGER,"
      "  created_at INTEGER NOT NULL, shipped_at INTEGER, delivered_at INTEGER, cancelled_at INTEGER, cancel_reason TEXT);"
+     "CREATE INDEX sample_offers_ent ON sample_offers(enterprise_id, brand_id, status);"
      "CREATE INDEX sample_requests_offer ON sample_requests(offer_id, status);"
      "CREATE INDEX sample_requests_member ON sample_requests(member_id);"
+     "CREATE INDEX sample_requests_ent ON sample_requests(enterprise_id, status, id);"
 
      /* ---- receipts and amount tiers (src/reward/receipt.c) ---- */
      "CREATE TABLE receipts ("
@@ -413,11 +424,12 @@ const hh_migration hh_migrations[] = {
      "  photo_path TEXT, photo_sha256 TEXT, photo_type TEXT, photo_bytes INTEGER,"
      "  status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected')),"
      "  reviewed_by INTEGER, reviewed_at INTEGER, reject_reason TEXT, rewards_json TEXT,"
-     "  created_at INTEGER NOT NULL);"
+     "  tier_id INTEGER, created_at INTEGER NOT NULL);"
      "CREATE INDEX receipts_queue ON receipts(enterprise_id, status, id);"
      "CREATE INDEX receipts_member ON receipts(member_id);"
      "CREATE INDEX receipts_no ON receipts(enterprise_id, receipt_no);"
      "CREATE INDEX receipts_photo ON receipts(enterprise_id, photo_sha256) WHERE photo_sha256 IS NOT NULL;"
+     "CREATE INDEX receipts_store ON receipts(store_id, status, id) WHERE store_id IS NOT NULL;"
      "CREATE TABLE receipt_tiers ("
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, brand_id INTEGER NOT NULL,"
      "  campaign_id INTEGER, name TEXT NOT NULL, min_amount_fen INTEGER NOT NULL,"
@@ -442,7 +454,20 @@ const hh_migration hh_migrations[] = {
      "  created_at INTEGER NOT NULL, promoted_at INTEGER, cancelled_at INTEGER,"
      "  checked_in_at INTEGER, checked_in_by INTEGER, reminded_at INTEGER);"
      "CREATE INDEX activity_signups_activity ON activity_signups(activity_id, status, id);"
-     "CREATE INDEX activity_signups_member ON activity_signups(member_id);"},
+     "CREATE INDEX activity_signups_member ON activity_signups(member_id);"
+     /* events still to be reminded of (the housekeeping pass looks here) */
+     "CREATE INDEX activities_remind ON activities(starts_at) WHERE reminded_at IS NULL AND status = 'open';"
+     /* Reminders are service messages (transactional, like a code; not marketing:
+      * no consent needed, no opt-out line). The outbox's kinds are a CHECK of
+      * migration 2; widening the list of allowed values invalidates no row, so
+      * the table's stored definition is edited in place (SQLite's documented
+      * procedure for relaxing a CHECK) instead of rebuilding the table. The
+      * CREATE TABLEs above change the schema cookie in this same transaction,
+      * so every connection reloads the schema. */
+     "PRAGMA writable_schema = ON;"
+     "UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (kind IN (''otp'',''marketing''))',"
+     "  'CHECK (kind IN (''otp'',''marketing'',''service''))') WHERE type = 'table' AND name = 'sms_outbox';"
+     "PRAGMA writable_schema = RESET;"},
 };
 
 const size_t hh_migrations_count = sizeof(hh_migrations) / sizeof(hh_migrations[0]);

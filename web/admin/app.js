@@ -25,6 +25,11 @@ import ImportsPage from './pages/imports.js';
 import TouchpointsPage from './pages/touchpoints.js';
 import ProductCodesPage from './pages/products.js';
 import AlertsPage from './pages/alerts.js';
+import EnvelopesPage from './pages/envelopes.js';
+import SamplesPage from './pages/samples.js';
+import RedemptionsPage from './pages/redemptions.js';
+import ReceiptsPage from './pages/receipts.js';
+import ActivitiesPage from './pages/activities.js';
 import LotteryPage from './pages/lottery.js';
 import { openAlerts, refreshOpenAlerts } from './crm.js';
 
@@ -51,7 +56,12 @@ const NAV = [
     { path: '/alerts', label: 'nav.alerts', icon: 'siren', page: AlertsPage, perm: 'alert.view', badge: () => openAlerts.value },
   ] },
   { group: 'nav.group.rewards', items: [
-    { path: '/lottery', label: 'nav.lottery', icon: 'gift', page: LotteryPage, perm: 'lottery.view' },
+    { path: '/envelopes', label: 'nav.envelopes', icon: 'gift', page: EnvelopesPage, perm: 'envelope.view' },
+    { path: '/samples', label: 'nav.samples', icon: 'box', page: SamplesPage, perm: 'sample.view' },
+    { path: '/redemptions', label: 'nav.redemptions', icon: 'scan', page: RedemptionsPage, perm: 'redemption.view' },
+    { path: '/receipts', label: 'nav.receipts', icon: 'file', page: ReceiptsPage, perm: 'receipt.review' },
+    { path: '/activities', label: 'nav.activities', icon: 'calendar', page: ActivitiesPage, perm: 'activity.view' },
+    { path: '/lottery', label: 'nav.lottery', icon: 'spark', page: LotteryPage, perm: 'lottery.view' },
   ] },
   { group: 'nav.group.system', items: [
     { path: '/audit', label: 'nav.audit', icon: 'audit', page: AuditPage, perm: 'audit.view' },

@@ -18,7 +18,6 @@ import { ProgressBar, JobStatus, usePoller, download, copyText } from '../crm.js
 
 addMessages({
   'zh-CN': {
-    'nav.group.rewards': '活动与权益',
     'nav.lottery': '抽奖',
     'lot.desc': '奖池、库存与公示概率；通关密码；抽奖记录与邮寄发货。每次抽奖都可用活动种子复算核验。',
     'lot.campaign': '活动',
@@ -173,7 +172,6 @@ addMessages({
     'lot.st.ended': '已结束',
   },
   en: {
-    'nav.group.rewards': 'Campaigns & rewards',
     'nav.lottery': 'Lottery',
     'lot.desc': 'Prize pools, stock and disclosed odds; pass codes; draws and mail fulfilment. Every draw can be recomputed from the campaign seed.',
     'lot.campaign': 'Campaign',
