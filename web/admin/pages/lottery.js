@@ -460,7 +460,7 @@ export default {
       if (!Number.isInteger(w) || w < 0 || w > 1e9) { poolForm.errors.no_prize_weight = t('lot.badWeight'); return; }
       const body = locked.value ? { no_prize_label: v.no_prize_label } : { no_prize_weight: w, no_prize_label: v.no_prize_label, mode: v.mode };
       const res = await poolForm.run(() => api.put(`/api/campaigns/${campaignId.value}/lottery-pool`, body));
-      if (res) { pool.value = res; poolDrawer.open = false; toast.success(t('lot.saved')); }
+      if (res) { poolDrawer.open = false; toast.success(t('lot.saved')); loadPool(); }
     }
 
     /* ---- verification ---- */
