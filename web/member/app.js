@@ -142,7 +142,7 @@ const Login = {
           navigate('/welcome');
         } else {
           toast.success(res.created ? t('member.login.welcomeNew') : res.reactivated ? t('member.login.welcomeReactivated') : t('member.login.welcomeBack'));
-          if (route.path === '/login') navigate('/me'); // else the page that asked for a sign-in (#/me, #/wallet) shows
+          if (route.path !== '/wallet') navigate('/me'); // the wallet asked for the sign-in: it shows now
         }
       }
     }
