@@ -377,6 +377,8 @@ export default {
       form.values.store_ids = form.values.store_ids.filter((id) => all.some((s) => s.value === id));
     });
     const frozen = computed(() => !!(drawer.editing && drawer.editing.issued > 0));
+    // prizes are handed out (lottery, counter), not claimed
+    watch(() => form.values.kind, (k, old) => { if (!drawer.editing && old && (k === 'prize') !== (old === 'prize')) form.values.claimable = k !== 'prize'; });
     function openCreate(prefill = {}) {
       const now = Date.now();
       form.reset({ ...EMPTY, brand_ids: [], store_ids: [], brand_id: list.filters.brand_id || (brands.value.length === 1 ? brands.value[0].value : null),
