@@ -319,8 +319,12 @@ hh_status hh_envelope_grant(hh_db *tx, hh_req *r, const hh_grant *g, int64_t poo
             int64_t cap = left - min * (count - 1);
             if (hi > cap) hi = cap;
             if (hi < min) hi = min;
-            amount = min + (int64_t)randombytes_uniform((uint32_t)(hi - min + 1));
+            int64_t span = hi - min + 1;
+            if (span > UINT32_MAX) span = UINT32_MAX;
+            amount = min + (int64_t)randombytes_uniform((uint32_t)span);
         }
+        /* money: never more than what is left, never nothing */
+        if (!st) HH_CHECK(amount >= 1 && amount <= left);
     }
     hh_result res = {0};
     if (!st)
@@ -339,9 +343,12 @@ hh_status hh_envelope_grant(hh_db *tx, hh_req *r, const hh_grant *g, int64_t poo
                        " updated_at = ? WHERE id = ?",
                        HH_A(HH_I(amount), HH_I(hh_now_ms()), HH_I(pool_id)));
     if (!st) {
-        json_t *props = json_pack("{s:I, s:I, s:I}", "envelope_id", (json_int_t)*envelope_id, "pool_id",
-                                  (json_int_t)pool_id, "amount_fen", (json_int_t)amount);
-        st = hh_reward_event(tx, "envelope.granted", g, iget(p, "brand_id"), props);
+        hh_grant ev = *g; /* the event carries the pool's campaign, like the envelope */
+        if (!ev.campaign_id) ev.campaign_id = iget(p, "campaign_id");
+        json_t *props = json_pack("{s:I, s:I, s:I, s:s}", "envelope_id", (json_int_t)*envelope_id, "pool_id",
+                                  (json_int_t)pool_id, "amount_fen", (json_int_t)amount, "source",
+                                  g->source ? g->source : "admin");
+        st = hh_reward_event(tx, "envelope.granted", &ev, iget(p, "brand_id"), props);
         json_decref(props);
     }
     if (!st && amount_fen) *amount_fen = amount;

@@ -259,6 +259,10 @@ export function meScreen(state) {
             <div class="mh-member-since">{{ t('member.me.since', { date: fmtDate(m.created_at) }) }}</div>
           </section>
 
+          <nav class="mh-reward-links" data-test="reward-links">
+            <a href="#/receipts" class="m-card" data-link="receipts"><b><m-icon name="clipboard" :size="18" />{{ t('member.link.receipts') }}</b><small>{{ t('member.link.receiptsSub') }}</small></a>
+            <a href="#/events" class="m-card" data-link="events"><b><m-icon name="calendar" :size="18" />{{ t('member.link.events') }}</b><small>{{ t('member.link.eventsSub') }}</small></a>
+          </nav>
           <wallet-entry />
 
           <section class="m-card mh-qr-card">
@@ -304,6 +308,14 @@ export function meScreen(state) {
               </li>
             </ul>
             <p class="mh-consent-note">{{ t('member.consent.note') }}</p>
+          </section>
+
+          <section class="m-card" data-test="my-rewards">
+            <div class="m-card-title">{{ t('mr.benefits') }}</div>
+            <ul class="m-list">
+              <li><a class="m-li-btn" href="#/envelopes" data-test="go-envelopes"><span class="m-li-icon"><m-icon name="gift" /></span><span class="m-li-main">{{ t('mr.env.title') }}</span><hh-icon name="chevronRight" :size="16" /></a></li>
+              <li><a class="m-li-btn" href="#/samples" data-test="go-samples"><span class="m-li-icon"><m-icon name="box" /></span><span class="m-li-main">{{ t('ms.title') }}</span><hh-icon name="chevronRight" :size="16" /></a></li>
+            </ul>
           </section>
 
           <section class="m-card" data-test="addresses">

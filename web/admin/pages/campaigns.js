@@ -20,7 +20,7 @@ import { ProgressBar, usePoller, tagOptions, copyText } from '../crm.js';
 
 addMessages({
   'zh-CN': {
-    'nav.group.campaigns': '活动与权益',
+    'nav.group.campaigns': '营销',
     'nav.campaigns': '营销活动',
     'cp.desc': '活动把扫码、领券、抽奖串起来：设定时间窗口、预算与参与限制，发布后按时间自动开始和结束',
     'cp.create': '新建活动',
@@ -94,7 +94,7 @@ addMessages({
     'cp.status': '状态',
   },
   en: {
-    'nav.group.campaigns': 'Campaigns & benefits',
+    'nav.group.campaigns': 'Marketing',
     'nav.campaigns': 'Campaigns',
     'cp.desc': 'A campaign ties scans, coupons and draws together: a time window, a budget and limits; once published it starts and ends by the clock',
     'cp.create': 'New campaign',
