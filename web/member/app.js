@@ -150,7 +150,8 @@ const Login = {
           navigate('/welcome');
         } else {
           toast.success(res.created ? t('member.login.welcomeNew') : res.reactivated ? t('member.login.welcomeReactivated') : t('member.login.welcomeBack'));
-          if (route.path !== '/wallet') navigate('/me'); // the wallet asked for the sign-in: it shows now
+          // a page that asked for the sign-in (#/me, #/wallet, #/receipts …) shows now
+          if (route.path === '/login' || route.path === '/welcome') navigate('/me');
         }
       }
     }
