@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "member/member.h"
 #include "reward/reward.h"
+#include "points/points.h"
 #include "touch/touch.h"
 #include "reward/reward.h"
 
@@ -33,6 +34,7 @@ static const char *usage_text =
     "  enterprise add    add an enterprise (tenant)\n"
     "  backup FILE       copy the live database to FILE (safe while serving)\n"
     "  import members FILE.csv   import legacy members (dedupe by phone, error report)\n"
+    "  check             verify the points ledger and stock invariants (exit 1 on a problem)\n"
     "  routes            list the API routes\n"
     "  lottery verify ID recompute every draw of a lottery campaign from its seed\n"
     "\n"
@@ -64,7 +66,9 @@ static const char *serve_help =
     "  --payout-url URL       http provider: where payouts are POSTed [HUOHUA_PAYOUT_URL]\n"
     "                         (its HMAC key comes from HUOHUA_PAYOUT_SECRET only, never a flag)\n"
     "  --payout-attempts N    tries of a payout before it is failed [HUOHUA_PAYOUT_ATTEMPTS] (5)\n"
-    "  --public-url URL       base URL printed in QR codes [HUOHUA_PUBLIC_URL] (http://LISTEN:PORT)\n";
+    "  --public-url URL       base URL printed in QR codes [HUOHUA_PUBLIC_URL] (http://LISTEN:PORT)\n"
+    "For tests only: HUOHUA_CLOCK=MS fixes the server's wall clock at that UTC millisecond\n"
+    "(expiry, levels and daily limits across dates); never set it in production.\n";
 
 static const char *env_or(const char *name, const char *dflt)
 {
@@ -238,6 +242,16 @@ static int cmd_serve(hh_app *app)
         fprintf(stderr, "huohua: HUOHUA_PAYOUT_ATTEMPTS must be a whole number from 1 to 20\n");
         return 2;
     }
+    const char *fixed_clock = getenv("HUOHUA_CLOCK");
+    if (fixed_clock && *fixed_clock) {
+        int64_t ms;
+        if (!hh_parse_i64(fixed_clock, &ms) || ms <= 0) {
+            fprintf(stderr, "huohua: HUOHUA_CLOCK must be a time in UTC milliseconds\n");
+            return 2;
+        }
+        hh_clock_set(ms); /* tests only (see serve --help) */
+        hh_warn("server.clock_fixed", "{s:I}", "now_ms", (json_int_t)ms);
+    }
     if (open_store(app)) return 1;
     hh_divisions_load(app);
     if (hh_code_key_load(app->store, app->code_key) != HH_OK) {
@@ -291,6 +305,7 @@ static int cmd_serve(hh_app *app)
             cmd->ud = cmd;
             hh_store_submit(app->store, cmd);
             hh_tags_recompute_all(app->store);
+            hh_points_housekeeping(app->store); /* expiry, level reviews */
         }
     }
     hh_info("server.stopping", NULL);
@@ -428,6 +443,10 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "backup")) {
         if (f.help) return puts("Usage: huohua backup FILE [--db FILE]\nCopies the database with SQLite's online backup; safe while the server runs."), 0;
         return cmd_backup(&app, optind < sub_argc ? sub_argv[optind] : NULL);
+    }
+    if (!strcmp(cmd, "check")) {
+        if (f.help) return fputs(hh_check_help, stdout), 0;
+        return hh_cmd_check(&app, f.json);
     }
     if (!strcmp(cmd, "routes")) {
         if (f.help) return puts("Usage: huohua routes [--json]"), 0;

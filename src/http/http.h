@@ -109,6 +109,9 @@ typedef enum {
     HH_T_RECEIPT_TIER,
     HH_T_ACTIVITY,
     HH_T_ACTIVITY_SIGNUP,
+    HH_T_GIFT,
+    HH_T_GIFT_ORDER,
+    HH_T_POINTS_RULE,   /* scoped by its brand; enterprise-wide rules (no brand) are the owner's */
 } hh_target;
 
 typedef hh_status (*hh_handler)(hh_req *r);

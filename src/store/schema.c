@@ -470,6 +470,146 @@ const hh_migration hh_migrations[] = {
      "UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (kind IN (''otp'',''marketing''))',"
      "  'CHECK (kind IN (''otp'',''marketing'',''service''))') WHERE type = 'table' AND name = 'sms_outbox';"
      "PRAGMA writable_schema = RESET;"},
+    {9, "points ledger, lots, earn rules, levels",
+     /* ---- the double-entry ledger (src/points/ledger.c) ----
+      * One points program per enterprise. Accounts: one per member, and the
+      * program's accounts issued / redeemed / expired / adjusted, one per
+      * funding brand (brand_id NULL: funded by the enterprise). A member
+      * account's balance is what the member holds (>= 0); program accounts
+      * mirror it (issued goes negative as points are given out). */
+     "CREATE TABLE points_accounts ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL REFERENCES enterprises(id),"
+     "  kind TEXT NOT NULL CHECK (kind IN ('member','issued','redeemed','expired','adjusted')),"
+     "  member_id INTEGER REFERENCES members(id), brand_id INTEGER REFERENCES brands(id),"
+     "  balance INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+     "  CHECK (kind <> 'member' OR (member_id IS NOT NULL AND brand_id IS NULL AND balance >= 0)),"
+     "  CHECK (kind = 'member' OR member_id IS NULL));"
+     "CREATE UNIQUE INDEX points_accounts_key ON points_accounts(enterprise_id, kind, coalesce(member_id, 0), coalesce(brand_id, 0));"
+     "CREATE UNIQUE INDEX points_accounts_member ON points_accounts(member_id) WHERE member_id IS NOT NULL;"
+     /* append-only: a transaction is never updated or deleted; a correction is
+      * a new transaction (kind reversal or refund) naming it in reverses_id.
+      * points is the change of the member's balance; day is the local day. */
+     "CREATE TABLE points_txns ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL REFERENCES enterprises(id),"
+     "  kind TEXT NOT NULL CHECK (kind IN ('earn','spend','refund','expire','adjust','reversal','transfer')),"
+     "  member_id INTEGER NOT NULL REFERENCES members(id), points INTEGER NOT NULL,"
+     "  brand_id INTEGER, rule_id INTEGER, campaign_id INTEGER, store_id INTEGER, staff_id INTEGER, touchpoint_id INTEGER,"
+     "  source TEXT NOT NULL, source_id INTEGER, reverses_id INTEGER REFERENCES points_txns(id),"
+     "  reason TEXT, actor_id INTEGER, spend_fen INTEGER, props_json TEXT,"
+     "  day TEXT NOT NULL, at INTEGER NOT NULL);"
+     "CREATE INDEX points_txns_member ON points_txns(member_id, id);"
+     "CREATE INDEX points_txns_ent ON points_txns(enterprise_id, id);"
+     "CREATE INDEX points_txns_rule_day ON points_txns(rule_id, member_id, day) WHERE rule_id IS NOT NULL;"
+     /* one award per member, source event and rule; one refund or reversal per transaction */
+     "CREATE UNIQUE INDEX points_txns_source ON points_txns(member_id, source, source_id, coalesce(rule_id, 0))"
+     "  WHERE kind = 'earn' AND source_id IS NOT NULL;"
+     "CREATE UNIQUE INDEX points_txns_reverses ON points_txns(reverses_id) WHERE reverses_id IS NOT NULL;"
+     "CREATE TABLE points_entries ("
+     "  id INTEGER PRIMARY KEY, txn_id INTEGER NOT NULL REFERENCES points_txns(id),"
+     "  account_id INTEGER NOT NULL REFERENCES points_accounts(id), amount INTEGER NOT NULL CHECK (amount <> 0));"
+     "CREATE INDEX points_entries_txn ON points_entries(txn_id);"
+     "CREATE INDEX points_entries_account ON points_entries(account_id, id);"
+     /* earned points form lots with an expiry (NULL: never); spending takes
+      * from the lots that expire first; every change of a lot is a move
+      * (signed) of one transaction, so remaining = sum of its moves */
+     "CREATE TABLE points_lots ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, member_id INTEGER NOT NULL REFERENCES members(id),"
+     "  txn_id INTEGER NOT NULL REFERENCES points_txns(id), brand_id INTEGER,"
+     "  points INTEGER NOT NULL CHECK (points > 0),"
+     "  remaining INTEGER NOT NULL CHECK (remaining >= 0 AND remaining <= points),"
+     "  earned_at INTEGER NOT NULL, expires_at INTEGER, origin_lot_id INTEGER REFERENCES points_lots(id));"
+     "CREATE INDEX points_lots_member ON points_lots(member_id, id);"
+     "CREATE INDEX points_lots_due ON points_lots(expires_at) WHERE remaining > 0;"
+     "CREATE TABLE points_lot_moves ("
+     "  id INTEGER PRIMARY KEY, lot_id INTEGER NOT NULL REFERENCES points_lots(id),"
+     "  txn_id INTEGER NOT NULL REFERENCES points_txns(id), amount INTEGER NOT NULL CHECK (amount <> 0));"
+     "CREATE INDEX points_lot_moves_lot ON points_lot_moves(lot_id);"
+     "CREATE INDEX points_lot_moves_txn ON points_lot_moves(txn_id);"
+     /* purchases that went through the points API: the basis of spend levels */
+     "CREATE TABLE points_purchases ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, member_id INTEGER NOT NULL,"
+     "  brand_id INTEGER, store_id INTEGER, product TEXT NOT NULL DEFAULT '', amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+     "  source TEXT NOT NULL, source_id INTEGER, txn_id INTEGER, at INTEGER NOT NULL);"
+     "CREATE INDEX points_purchases_member ON points_purchases(member_id, at);"
+     "CREATE UNIQUE INDEX points_purchases_source ON points_purchases(member_id, source, source_id, product)"
+     "  WHERE source_id IS NOT NULL;"
+
+     /* ---- earn rules (src/points/rules.c) ----
+      * spend: points per unit_fen spent (brand, store, product filters; the
+      * most specific active rule applies); action: fixed points for an action;
+      * multiplier: multiplier_pct on awards of a campaign, or within a window
+      * (optionally for one brand / store / action). Caps are points per member
+      * per local day and in total, from the rule. */
+     "CREATE TABLE points_rules ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL REFERENCES enterprises(id),"
+     "  name TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('spend','action','multiplier')),"
+     "  action TEXT CHECK (action IN ('spend','register','profile','checkin','referral','event','receipt')),"
+     "  brand_id INTEGER REFERENCES brands(id), store_id INTEGER REFERENCES stores(id), product TEXT,"
+     "  campaign_id INTEGER, points INTEGER, unit_fen INTEGER, multiplier_pct INTEGER,"
+     "  daily_cap INTEGER, total_cap INTEGER, starts_at INTEGER, ends_at INTEGER,"
+     "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','paused','archived')),"
+     "  created_by INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+     "CREATE INDEX points_rules_ent ON points_rules(enterprise_id, kind, status);"
+
+     /* ---- member levels (src/points/levels.c) ---- */
+     "CREATE TABLE points_levels ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL REFERENCES enterprises(id),"
+     "  rank INTEGER NOT NULL, name TEXT NOT NULL, threshold INTEGER NOT NULL CHECK (threshold >= 0),"
+     "  earn_multiplier_pct INTEGER NOT NULL DEFAULT 100, coupon_template_ids_json TEXT NOT NULL DEFAULT '[]',"
+     "  benefits TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, archived_at INTEGER);"
+     "CREATE UNIQUE INDEX points_levels_rank ON points_levels(enterprise_id, rank) WHERE archived_at IS NULL;"
+     /* a member's level (no row: the lowest level); review_at: the end of the
+      * period at which a downgrade may happen */
+     "CREATE TABLE member_levels ("
+     "  member_id INTEGER PRIMARY KEY REFERENCES members(id), enterprise_id INTEGER NOT NULL,"
+     "  level_id INTEGER NOT NULL REFERENCES points_levels(id), since INTEGER NOT NULL,"
+     "  basis_value INTEGER NOT NULL DEFAULT 0, review_at INTEGER, evaluated_at INTEGER NOT NULL);"
+     "CREATE INDEX member_levels_review ON member_levels(review_at) WHERE review_at IS NOT NULL;"
+     "CREATE TABLE member_level_history ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, member_id INTEGER NOT NULL,"
+     "  from_level_id INTEGER, to_level_id INTEGER, direction TEXT NOT NULL CHECK (direction IN ('up','down')),"
+     "  basis TEXT NOT NULL, basis_value INTEGER NOT NULL, reason TEXT NOT NULL, coupons_json TEXT,"
+     "  actor_id INTEGER, at INTEGER NOT NULL);"
+     "CREATE INDEX member_level_history_member ON member_level_history(member_id, id);"
+     "CREATE INDEX member_level_history_ent ON member_level_history(enterprise_id, id);"},
+    {10, "gift mall, referrals",
+     "CREATE TABLE gifts ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL REFERENCES enterprises(id),"
+     "  brand_id INTEGER REFERENCES brands(id), name TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',"
+     "  image TEXT, points INTEGER NOT NULL CHECK (points > 0), cash_fen INTEGER NOT NULL DEFAULT 0 CHECK (cash_fen >= 0),"
+     "  stock INTEGER NOT NULL CHECK (stock >= 0), remaining INTEGER NOT NULL CHECK (remaining >= 0),"
+     "  per_member_limit INTEGER, pickup INTEGER NOT NULL DEFAULT 1, mail INTEGER NOT NULL DEFAULT 1,"
+     "  shipping_fee_fen INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL DEFAULT 0,"
+     "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','archived')),"
+     "  created_by INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+     "CREATE INDEX gifts_ent ON gifts(enterprise_id, status, position);"
+     "CREATE TABLE gift_orders ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, gift_id INTEGER NOT NULL REFERENCES gifts(id),"
+     "  member_id INTEGER NOT NULL REFERENCES members(id), quantity INTEGER NOT NULL CHECK (quantity > 0),"
+     "  points INTEGER NOT NULL, cash_fen INTEGER NOT NULL DEFAULT 0,"
+     "  fulfilment TEXT NOT NULL CHECK (fulfilment IN ('pickup','mail')), store_id INTEGER, address_json TEXT,"
+     "  shipping_fee_fen INTEGER NOT NULL DEFAULT 0,"
+     "  status TEXT NOT NULL CHECK (status IN ('placed','ready','shipped','completed','cancelled')),"
+     "  spend_txn_id INTEGER, refund_txn_id INTEGER, carrier TEXT, tracking_no TEXT, handed_over_by INTEGER,"
+     "  created_at INTEGER NOT NULL, ready_at INTEGER, shipped_at INTEGER, completed_at INTEGER,"
+     "  cancelled_at INTEGER, cancelled_by TEXT, cancel_reason TEXT);"
+     "CREATE INDEX gift_orders_member ON gift_orders(member_id, id);"
+     "CREATE INDEX gift_orders_gift ON gift_orders(gift_id, status);"
+     "CREATE INDEX gift_orders_store ON gift_orders(store_id, status) WHERE store_id IS NOT NULL;"
+     "CREATE INDEX gift_orders_ent ON gift_orders(enterprise_id, id);"
+     /* a member's personal referral link is a touchpoint of channel 'referral' */
+     "ALTER TABLE touchpoints ADD COLUMN referrer_member_id INTEGER;"
+     "CREATE UNIQUE INDEX touchpoints_referrer ON touchpoints(referrer_member_id) WHERE referrer_member_id IS NOT NULL;"
+     "CREATE TABLE referrals ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, referrer_id INTEGER NOT NULL,"
+     "  referred_id INTEGER NOT NULL, touchpoint_id INTEGER, device_id TEXT, at INTEGER NOT NULL,"
+     "  condition TEXT NOT NULL CHECK (condition IN ('registration','first_purchase','first_redemption')),"
+     "  status TEXT NOT NULL CHECK (status IN ('pending','held','rewarded','rejected')),"
+     "  qualified_at INTEGER, hold_reasons_json TEXT, reviewed_by INTEGER, reviewed_at INTEGER, review_note TEXT,"
+     "  referrer_txn_id INTEGER, referred_txn_id INTEGER, rewarded_at INTEGER);"
+     "CREATE UNIQUE INDEX referrals_referred ON referrals(referred_id);"
+     "CREATE INDEX referrals_referrer ON referrals(referrer_id, at);"
+     "CREATE INDEX referrals_ent ON referrals(enterprise_id, status, id);"},
 };
 
 const size_t hh_migrations_count = sizeof(hh_migrations) / sizeof(hh_migrations[0]);

@@ -62,6 +62,10 @@ const RULES = {
     'redemption.view', 'redemption.undo',
     // receipts of its brands (review, tiers) and store events
     'receipt.review', 'receipt.tiers', 'activity.view', 'activity.manage',
+    // points: the ledger, adjustments and rules funded by its brands (levels and expiry: owner)
+    'points.view', 'points.adjust', 'points.rules',
+    // gift mall of its brands; referrals and star members (reviews are the owner's)
+    'gift.view', 'gift.manage', 'referral.view',
   ].includes(action),
   staff: () => false,
 };

@@ -9,6 +9,7 @@
 //   #/envelopes   my red envelopes — envelopes.js
 //   #/samples, #/samples/<id>  trial samples — samples.js
 //   #/wallet      my coupons; #/c/<id> a campaign's landing — coupons.js
+//   #/points      my points: balance, check-in, level, lots, history — points.js
 // The enterprise comes from ?e=<id> in the URL, or from the scanned
 // touchpoint (default: the first one).
 
@@ -24,6 +25,8 @@ import { envelopeScreens } from './envelopes.js';
 import { sampleScreens } from './samples.js';
 import { receiptScreens } from './receipts.js';
 import { couponScreens } from './coupons.js';
+import { PointsPage } from './points.js';
+import { mallScreens } from './mall.js';
 import './messages.js';
 
 const entParam = new URLSearchParams(location.search).get('e') || route.query.e || null;
@@ -205,6 +208,7 @@ const { EnvelopesPage } = envelopeScreens(state);
 const { SamplesPage, SamplePage } = sampleScreens(state);
 const { ReceiptsPage, EventsPage } = receiptScreens(state);
 const { WalletPage, CampaignPage } = couponScreens(state);
+const { MallPage, OrdersPage: MallOrdersPage, InvitePage } = mallScreens();
 
 const ROUTES = [
   { path: '/t/:code', view: 'touchpoint' },
@@ -220,10 +224,14 @@ const ROUTES = [
   { path: '/events/:id', view: 'events' },
   { path: '/wallet', view: 'wallet' },
   { path: '/c/:id', view: 'campaign' },
+  { path: '/points', view: 'points' },
+  { path: '/mall', view: 'mall', member: true },
+  { path: '/mall/orders', view: 'mall-orders', member: true },
+  { path: '/invite', view: 'invite', member: true },
 ];
 
 const App = {
-  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, EnvelopesPage, SamplesPage, SamplePage, ReceiptsPage, EventsPage, WalletPage, CampaignPage },
+  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, EnvelopesPage, SamplesPage, SamplePage, ReceiptsPage, EventsPage, WalletPage, CampaignPage, PointsPage, MallPage, MallOrdersPage, InvitePage },
   setup() {
     const hit = computed(() => resolve(ROUTES, route.path));
     const params = computed(() => (hit.value ? hit.value.params : {}));
@@ -231,8 +239,9 @@ const App = {
       if (!state.ready) return 'loading';
       const v = hit.value ? hit.value.route.view : 'landing';
       if (v === 'login' || v === 'me') return state.member ? 'me' : 'login';
-      if (v === 'receipts' || v === 'events' || v === 'wallet') return state.member ? v : 'login';
+      if (v === 'receipts' || v === 'events' || v === 'wallet' || v === 'points') return state.member ? v : 'login';
       if (v === 'welcome') return !state.member ? 'login' : state.welcome ? 'welcome' : 'me';
+      if (hit.value && hit.value.route.member && !state.member) return 'login';
       return v;
     });
     onUnauthenticated(() => {
@@ -256,6 +265,10 @@ const App = {
     <sample-page v-else-if="view === 'sample'" :id="params.id" />
     <receipts-page v-else-if="view === 'receipts'" />
     <events-page v-else-if="view === 'events'" :id="params.id" />
+    <points-page v-else-if="view === 'points'" />
+    <mall-page v-else-if="view === 'mall'" />
+    <mall-orders-page v-else-if="view === 'mall-orders'" />
+    <invite-page v-else-if="view === 'invite'" />
     <me v-else />
     <hh-toasts />
     <hh-confirm-host />`,

@@ -13,6 +13,7 @@ import { navigate } from '/shared/router.js';
 import { fmtDate, fmtDateTime } from '/shared/format.js';
 import { phoneLooksOk } from '/shared/mobile-kit.js';
 import { couponScreens } from './coupons.js';
+import { PointsEntry, loadPoints } from './points.js';
 
 /* ---------------------------------------------------------------- cities */
 
@@ -58,7 +59,8 @@ export function meScreen(state) {
         const res = await form.run(() => api.patch('/api/member/me', body));
         if (res) {
           Object.assign(state.member, res.member);
-          toast.success(t('member.me.profileSaved'));
+          toast.success(res.points_awarded ? t('mp.profileAwarded', { n: res.points_awarded }) : t('member.me.profileSaved'));
+          if (res.points_awarded) loadPoints();
           emit('done');
         }
       }
@@ -147,6 +149,7 @@ export function meScreen(state) {
 
   const Me = {
     components: { ProfileForm, AddressForm, WalletEntry },
+    components: { ProfileForm, AddressForm, PointsEntry },
     setup() {
       const profileOpen = ref(false);
       const addrOpen = ref(false);
@@ -264,6 +267,7 @@ export function meScreen(state) {
             <a href="#/events" class="m-card" data-link="events"><b><m-icon name="calendar" :size="18" />{{ t('member.link.events') }}</b><small>{{ t('member.link.eventsSub') }}</small></a>
           </nav>
           <wallet-entry />
+          <points-entry />
 
           <section class="m-card mh-qr-card">
             <div class="m-card-title">{{ t('member.qr.title') }}<small>{{ t('member.qr.sub') }}</small></div>
@@ -272,6 +276,13 @@ export function meScreen(state) {
             </button>
             <p class="mh-qr-code mono">{{ codeText }}</p>
             <p class="mh-qr-hint"><m-icon name="sun" :size="15" />{{ t('member.qr.hint') }}</p>
+          </section>
+
+          <section class="m-card">
+            <ul class="m-list mh-links" data-test="benefit-links">
+              <li><a href="#/mall" data-test="link-mall"><span class="m-li-icon"><hh-icon name="gift" /></span><span class="m-li-main">{{ t('mall.title') }}</span><hh-icon name="chevronRight" :size="16" /></a></li>
+              <li><a href="#/invite" data-test="link-invite"><span class="m-li-icon"><hh-icon name="spark" /></span><span class="m-li-main">{{ t('invite.title') }}</span><hh-icon name="chevronRight" :size="16" /></a></li>
+            </ul>
           </section>
 
           <section class="m-card">
