@@ -25,6 +25,8 @@ import ImportsPage from './pages/imports.js';
 import TouchpointsPage from './pages/touchpoints.js';
 import ProductCodesPage from './pages/products.js';
 import AlertsPage from './pages/alerts.js';
+import CampaignsPage from './pages/campaigns.js';
+import CouponsPage from './pages/coupons.js';
 import EnvelopesPage from './pages/envelopes.js';
 import SamplesPage from './pages/samples.js';
 import RedemptionsPage from './pages/redemptions.js';
@@ -59,6 +61,10 @@ const NAV = [
     { path: '/touchpoints', label: 'nav.touchpoints', icon: 'qr', page: TouchpointsPage, perm: 'touchpoint.view' },
     { path: '/product-codes', label: 'nav.productCodes', icon: 'box', page: ProductCodesPage, perm: 'product.view' },
     { path: '/alerts', label: 'nav.alerts', icon: 'siren', page: AlertsPage, perm: 'alert.view', badge: () => openAlerts.value },
+  ] },
+  { group: 'nav.group.campaigns', items: [
+    { path: '/campaigns', label: 'nav.campaigns', icon: 'spark', page: CampaignsPage, perm: 'campaign.view' },
+    { path: '/coupons', label: 'nav.coupons', icon: 'gift', page: CouponsPage, perm: 'coupon.view' },
   ] },
   { group: 'nav.group.rewards', items: [
     { path: '/envelopes', label: 'nav.envelopes', icon: 'gift', page: EnvelopesPage, perm: 'envelope.view' },

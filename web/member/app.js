@@ -154,7 +154,8 @@ const Login = {
           navigate('/welcome');
         } else {
           toast.success(res.created ? t('member.login.welcomeNew') : res.reactivated ? t('member.login.welcomeReactivated') : t('member.login.welcomeBack'));
-          if (route.path === '/login') navigate('/me'); // else the page that asked for a sign-in (#/me, #/wallet) shows
+          // a page that asked for the sign-in (#/me, #/wallet, #/receipts …) shows now
+          if (route.path === '/login' || route.path === '/welcome') navigate('/me');
         }
       }
     }
