@@ -99,7 +99,6 @@ static const char *yuan(hh_req *r, int64_t fen)
 
 /* ---------------------------------------------------------------- coupons */
 
-
 /* Why a coupon cannot be redeemed here and now (reason NULL: it can). */
 typedef struct {
     const char *reason; /* voided, redeemed, expired, not_yet_valid, wrong_brand, wrong_store, not_your_brand */
@@ -447,7 +446,6 @@ typedef struct {
     int64_t undo_minutes;
 } redeem_in;
 
-
 const char *const hh__redeem_methods[] = {"member_qr", "coupon_code", "phone_otp", NULL};
 
 static hh_status redeem_write(hh_db *tx, hh_req *r)
@@ -466,14 +464,16 @@ static hh_status redeem_write(hh_db *tx, hh_req *r)
                              HH_A(HH_I(now), HH_I(coupon_id)));
     if (st) return st;
     if (res.changes != 1) {
-        /* it changed since the handler looked: say what it is now */
+        /* not issued, or outside its window (now or since the handler looked): say why */
         json_t *again = NULL;
         st = hh_db_one(tx, &again, HH__COUPON_COLS " WHERE c.enterprise_id = ?1 AND c.id = ?3",
                        HH_A(HH_I(r->who.enterprise_id), HH_I(in->store_id), HH_I(coupon_id)));
         if (st) return st;
         hh_req_own(r, again);
         verdict v = judge(r, again, in->store_id, in->tz, now);
-        if (!v.reason) v = (verdict){"changed", HH_E_CONFLICT, "该券状态刚刚发生变化，请重新查询", "This coupon just changed; look it up again"};
+        if (!v.reason)
+            v = (verdict){"changed", HH_E_CONFLICT, "该券状态刚刚发生变化，请重新查询",
+                          "This coupon just changed; look it up again"};
         return hh_fail(r, v.st, in->field, v.zh, v.en);
     }
     int64_t member_id = iget(c, "member_id"), campaign_id = iget(c, "campaign_id"), brand_id = iget(c, "brand_id");
