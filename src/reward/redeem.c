@@ -571,13 +571,15 @@ hh_status hh_h_counter_redeem(hh_req *r)
     if ((st = hh__redeem_store(r, db, asked, true, &in->store_id))) return st;
     json_t *store = NULL;
     if ((st = hh_db_one(db, &store,
-                        "SELECT s.name, e.timezone FROM stores s JOIN enterprises e ON e.id = s.enterprise_id"
-                        " WHERE s.id = ?",
+                        "SELECT s.name, e.timezone, (SELECT value FROM enterprise_settings WHERE enterprise_id = e.id"
+                        " AND key = '" HH_REDEEM_UNDO_KEY "') AS undo_minutes FROM stores s JOIN enterprises e"
+                        " ON e.id = s.enterprise_id WHERE s.id = ?",
                         HH_A(HH_I(in->store_id)))))
         return st == HH_E_NOT_FOUND ? hh_fail(r, st, "store_id", "找不到该门店", "No such store") : st;
     hh_req_own(r, store);
     in->store_name = sget(store, "name");
     snprintf(in->tz, sizeof in->tz, "%s", sget(store, "timezone") ? sget(store, "timezone") : "Asia/Shanghai");
+    in->undo_minutes = hh__undo_minutes_of(sget(store, "undo_minutes"));
     json_t *c = NULL;
     if (has_code) {
         st = coupon_by_code(r, db, in->code, "code", in->store_id, &c);
@@ -605,13 +607,13 @@ hh_status hh_h_counter_redeem(hh_req *r)
                        hh_sprintf(r->arena, "The order is below this coupon's minimum spend of %s", yuan(r, min)));
     if (holder) {
         json_t *p = NULL;
-        if ((st = person_json(r, db, holder, &p))) return st;
-        json_object_set_new(c, "person", json_pack("{s:I, s:O, s:O}", "id", (json_int_t)holder, "name",
-                                                   json_object_get(p, "name"), "phone_masked",
-                                                   json_object_get(p, "phone_masked")));
+        if ((st = hh_db_one(db, &p, "SELECT name, phone FROM members WHERE id = ?", HH_A(HH_I(holder))))) return st;
+        char masked[HH_PHONE_MAX + 8];
+        hh_phone_mask(sget(p, "phone"), masked, sizeof masked);
+        json_object_set_new(c, "person", json_pack("{s:I, s:O, s:s}", "id", (json_int_t)holder, "name",
+                                                   json_object_get(p, "name"), "phone_masked", masked));
         json_decref(p);
     }
-    in->undo_minutes = hh_redeem_undo_minutes(db, r->who.enterprise_id);
     return hh_req_write(r, redeem_write);
 }
 

@@ -55,6 +55,12 @@ static inline const char *sget(json_t *o, const char *k)
     " LEFT JOIN accounts ua ON ua.id = rd.undone_by LEFT JOIN members m ON m.id = rd.member_id"             \
     " LEFT JOIN campaigns cp ON cp.id = rd.campaign_id"
 
+/* The undo window's enterprise_settings key and range (minutes; 0: no undo). */
+#define HH_REDEEM_UNDO_KEY "redemption.undo_minutes"
+#define HH_REDEEM_UNDO_MAX (7 * 24 * 60)
+/* A stored setting as minutes (the default when missing or out of range). */
+int64_t hh__undo_minutes_of(const char *value);
+
 /* member_qr, coupon_code, phone_otp; NULL-terminated */
 extern const char *const hh__redeem_methods[];
 
