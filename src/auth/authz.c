@@ -105,6 +105,15 @@ hh_status hh_authz(const hh_principal *p, hh_action act, const hh_scope *s)
     case HH_ACT_COUNTER:
         ok = staff || bm;
         break;
+    case HH_ACT_STORE_TASK:
+        /* an object without a store (a receipt from a store not on file) is the brand's */
+        if (targetless(s))
+            ok = bm || staff;
+        else if (bm)
+            ok = intersects(p, s);
+        else if (staff)
+            ok = s->store_id && s->store_id == p->store_id;
+        break;
     case HH_ACT_AUDIT_READ:
     case HH_ACT_ADMIN:
         break;
@@ -227,6 +236,12 @@ hh_status hh_scope_load(hh_db *db, hh_target t, int64_t id, hh_scope *out)
                        HH_A(HH_I(id)));
         if (st != HH_OK) return st;
         out->brands[out->nbrands++] = json_integer_value(json_object_get(row, "brand_id"));
+        break;
+    case HH_T_POINTS_RULE:
+        st = hh_db_one(db, &row, "SELECT enterprise_id, brand_id FROM points_rules WHERE id = ?", HH_A(HH_I(id)));
+        if (st != HH_OK) return st;
+        if (json_is_integer(json_object_get(row, "brand_id")))
+            out->brands[out->nbrands++] = json_integer_value(json_object_get(row, "brand_id"));
         break;
     case HH_T_TOUCHPOINT:
     case HH_T_TP_BATCH:

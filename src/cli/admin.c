@@ -4,6 +4,7 @@
  */
 #include "auth/auth.h"
 #include "cli/cli.h"
+#include "points/points.h"
 #include "core/phone.h"
 #include "reward/reward.h"
 
@@ -151,6 +152,10 @@ int hh_cmd_demo(hh_app *app, bool quiet)
     }
     hh_status st = hh_store_write_sync(app->store, demo_apply, d);
     if (st == HH_OK) st = hh_demo_redeem(app->store);
+    if (st == HH_OK) st = hh_demo_envelopes(app->store);
+    if (st == HH_OK && !d->existed) st = hh_demo_receipts(app->store);
+    if (st == HH_OK) st = hh_demo_coupons(app->store);
+    if (st == HH_OK) st = hh_demo_points(app->store, d->enterprise_id);
     if (st != HH_OK) {
         fprintf(stderr, "huohua: loading the demo data failed (%s)\n", hh_status_code(st));
         free(d);

@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/phone.h"
 #include "http/app.h"
+#include "points/points.h"
 
 #include <csv.h>
 #include <stdio.h>
@@ -462,6 +463,8 @@ static hh_status merge_write(hh_db *tx, hh_req *r)
         return hh_fail(r, HH_E_CONFLICT, "merged_id", "该会员记录已合并或已删除", "This record was already merged or erased");
     for (int i = 0; merge_moves[i]; i++)
         if ((st = hh_db_run(tx, NULL, merge_moves[i], HH_A(HH_I(in->survivor_id), HH_I(in->merged_id))))) return st;
+    /* points move in one ledger transfer, lots with their expiry (src/points/ledger.c) */
+    if ((st = hh_points_merge(tx, r->who.enterprise_id, in->survivor_id, in->merged_id))) return st;
     /* the survivor keeps its own profile and fills blanks from the other; the
      * most recent consent decision wins; the person is a member since the
      * earlier registration; first touch is the earlier one, last the later */

@@ -3,6 +3,7 @@
  * hh_member_identify in member.h), lifecycle thresholds, and analytics events.
  */
 #include "member/member.h"
+#include "points/points.h"
 #include "touch/touch.h"
 
 #include <stdlib.h>
@@ -163,5 +164,8 @@ hh_status hh_member_identify(hh_db *tx, hh_identify *id)
     st = hh_event(tx, id->enterprise_id, kind, id->member_id, tp_id, brand_id, store_id, staff_id,
                   id->device_id, props);
     json_decref(props);
+    /* registration points by the earn rules (src/points/rules.c) */
+    if (!st && id->created)
+        st = hh_points_on_register(tx, id->enterprise_id, id->member_id, brand_id, store_id, staff_id, tp_id);
     return st;
 }

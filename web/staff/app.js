@@ -14,6 +14,7 @@ import { timeZone, fmtDate, fmtNumber } from '/shared/format.js';
 import { useMobileKit } from '/shared/mobile-kit.js';
 import { counterScreens } from './counter.js';
 import { redeemScreens } from './redeem.js';
+import { rewardScreens } from './receipts.js';
 import './messages.js';
 
 const state = reactive({
@@ -30,6 +31,7 @@ const state = reactive({
 
 const { RegisterPage, LookupPage, MembersPage, CounterQr } = counterScreens(state);
 const { RedeemPage, RedemptionsPage } = redeemScreens(state);
+const { CheckinPage, ReviewPage } = rewardScreens(state);
 
 async function loadMe() {
   try {
@@ -158,6 +160,14 @@ const HomeTab = {
           <span class="cm-tile-text"><b>{{ t('rd.todayTile') }}</b><small>{{ t('rd.todayTileSub') }}</small></span>
           <hh-icon name="chevronRight" class="muted" />
         </a>
+        <a href="#/checkin" class="cm-tile" data-tile="checkin">
+          <span class="cm-tile-icon t3"><m-icon name="calendar" :size="24" /></span>
+          <span class="cm-tile-text"><b>{{ t('staff.tile.checkin') }}</b><small>{{ t('staff.tile.checkinSub') }}</small></span>
+        </a>
+        <a href="#/receipts" class="cm-tile" data-tile="receipts">
+          <span class="cm-tile-icon t2"><m-icon name="clipboard" :size="24" /></span>
+          <span class="cm-tile-text"><b>{{ t('staff.tile.receipts') }}</b><small>{{ t('staff.tile.receiptsSub') }}</small></span>
+        </a>
       </nav>
       <counter-qr />
       <section class="m-card">
@@ -261,6 +271,8 @@ const PAGES = [
   { path: '/members', title: 'staff.tile.members', page: MembersPage },
   { path: '/redeem', title: 'rd.tile', page: RedeemPage },
   { path: '/redemptions', title: 'rd.todayTile', page: RedemptionsPage },
+  { path: '/checkin', title: 'staff.tile.checkin', page: CheckinPage },
+  { path: '/receipts', title: 'staff.tile.receipts', page: ReviewPage },
 ];
 
 const App = {
