@@ -244,6 +244,17 @@ describe('admin console: red envelopes and trial samples', { skip: skip || false
     assert.deepEqual(page.errors, []);
   });
 
+  it('has every word of these screens in Chinese and English', async () => {
+    const missing = await page.evaluate(async () => (await import('/shared/i18n.js')).missingKeys());
+    assert.deepEqual(missing.en.filter((k) => /^(env|smp|nav)\./.test(k)), []);
+    assert.deepEqual(missing['zh-CN'].filter((k) => /^(env|smp|nav)\./.test(k)), []);
+    await page.click('.admin-top .hh-lang-btn:has-text("EN")');
+    await page.locator('.page-head h1', { hasText: 'Trial samples' }).waitFor();
+    await shot(page, 'admin-rewards-10-english');
+    await page.click('.admin-top .hh-lang-btn:has-text("中文")');
+    await page.locator('.page-head h1', { hasText: '试用装' }).waitFor();
+  });
+
   it('cancels a waiting request and the unit goes back to stock', async () => {
     const o2 = await apiOk(srv, 'POST', '/api/sample-offers', { brand_id: 1, name: '取消测试 小样', stock: 2 }, admin);
     await apiOk(srv, 'POST', '/api/member/samples', { offer_id: o2.id, address: { name: '取消', phone: '13912349999', detail: '人民路 1 号' } }, members[3].token);

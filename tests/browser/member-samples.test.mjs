@@ -144,6 +144,9 @@ describe('member H5: red envelopes and trial samples', { skip: skip || false }, 
     const en = await newPage(browser, { mobile: true, lang: 'en' });
     await en.goto(srv.url + '/m/#/envelopes');
     await en.locator('[data-test=sign-in-first]', { hasText: 'Sign in' }).waitFor();
+    const missing = await en.evaluate(async () => (await import('/shared/i18n.js')).missingKeys());
+    assert.deepEqual(missing.en.filter((k) => /^(mr|ms)\./.test(k)), []);
+    assert.deepEqual(missing['zh-CN'].filter((k) => /^(mr|ms)\./.test(k)), []);
     await en.close();
   });
 });
