@@ -105,6 +105,15 @@ hh_status hh_authz(const hh_principal *p, hh_action act, const hh_scope *s)
     case HH_ACT_COUNTER:
         ok = staff || bm;
         break;
+    case HH_ACT_STORE_TASK:
+        /* an object without a store (a receipt from a store not on file) is the brand's */
+        if (targetless(s))
+            ok = bm || staff;
+        else if (bm)
+            ok = intersects(p, s);
+        else if (staff)
+            ok = s->store_id && s->store_id == p->store_id;
+        break;
     case HH_ACT_AUDIT_READ:
     case HH_ACT_ADMIN:
         break;

@@ -8,6 +8,7 @@
 #include "member/member.h"
 #include "reward/reward.h"
 #include "touch/touch.h"
+#include "reward/reward.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -33,6 +34,7 @@ static const char *usage_text =
     "  backup FILE       copy the live database to FILE (safe while serving)\n"
     "  import members FILE.csv   import legacy members (dedupe by phone, error report)\n"
     "  routes            list the API routes\n"
+    "  lottery verify ID recompute every draw of a lottery campaign from its seed\n"
     "\n"
     "Common options (environment variable in brackets):\n"
     "  --db FILE            SQLite database [HUOHUA_DB] (default ./huohua.db)\n"
@@ -259,6 +261,8 @@ static int cmd_serve(hh_app *app)
     mkdir(app->files_dir, 0750);
     hh_tp_batches_resume(app);
     hh_product_batches_resume(app);
+    hh_lottery_batches_resume(app);
+    hh_coupon_batches_resume(app);
     hh_imports_recover(app);
     if (!strcmp(app->cfg.sms_provider, "http")) hh_sms_dispatcher_start(app);
     hh_payout_dispatcher_start(app);
@@ -277,6 +281,7 @@ static int cmd_serve(hh_app *app)
         int sig = sigtimedwait(&set, NULL, &tick);
         if (sig == SIGINT || sig == SIGTERM) break;
         hh_log_flush();
+        hh_receipts_tick(app); /* event reminders, stale receipt photos */
         int64_t now = hh_now_ms();
         if (now - last_housekeeping > 600000) {
             last_housekeeping = now;
@@ -371,6 +376,7 @@ int main(int argc, char **argv)
         }
         return hh_cmd_import_members(&app, argc - 2, argv + 2);
     }
+    if (!strcmp(cmd, "lottery")) return hh_cmd_lottery(&app, argc - 1, argv + 1);
     if ((!strcmp(cmd, "user") || !strcmp(cmd, "enterprise")) && argc > 2 && !strcmp(argv[2], "add")) {
         sub_argc--;
         sub_argv++;

@@ -288,47 +288,80 @@ const hh_migration hh_migrations[] = {
      "CREATE INDEX redemptions_store ON redemptions(store_id, at);"
      "CREATE INDEX redemptions_staff ON redemptions(staff_id, at);"
      "CREATE INDEX redemptions_coupon ON redemptions(coupon_id);"
+     /* one live redemption per coupon, whatever the code above does (SPEC §4.2) */
+     "CREATE UNIQUE INDEX redemptions_live ON redemptions(coupon_id) WHERE undone_at IS NULL;"
+     "CREATE INDEX redemptions_ent ON redemptions(enterprise_id, at);"
      "CREATE INDEX redemptions_member ON redemptions(member_id) WHERE member_id IS NOT NULL;"
 
-     /* ---- lottery (src/reward/lottery.c) ---- */
+     /* ---- lottery (src/reward/lottery*.c) ---- */
+     /* stock = every unit ever put in (initial + additions), remaining = not yet won:
+      * stock - remaining = won. counter_template_id: the hidden coupon template
+      * (kind "prize") a counter prize is issued as. */
      "CREATE TABLE lottery_prizes ("
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
-     "  name TEXT NOT NULL, image TEXT, value_fen INTEGER NOT NULL DEFAULT 0,"
-     "  stock INTEGER NOT NULL, remaining INTEGER NOT NULL CHECK (remaining >= 0),"
+     "  name TEXT NOT NULL, image TEXT, value_fen INTEGER NOT NULL DEFAULT 0 CHECK (value_fen BETWEEN 0 AND 5000000),"
+     "  stock INTEGER NOT NULL, remaining INTEGER NOT NULL CHECK (remaining >= 0 AND remaining <= stock),"
      "  weight INTEGER NOT NULL CHECK (weight >= 0), daily_cap INTEGER,"
      "  fulfilment TEXT NOT NULL CHECK (fulfilment IN ('counter','mail','coupon','envelope')),"
-     "  coupon_template_id INTEGER, envelope_pool_id INTEGER, is_fallback INTEGER NOT NULL DEFAULT 0,"
+     "  coupon_template_id INTEGER, envelope_pool_id INTEGER, counter_template_id INTEGER,"
+     "  claim_days INTEGER NOT NULL DEFAULT 30, is_fallback INTEGER NOT NULL DEFAULT 0,"
      "  position INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
      "CREATE INDEX lottery_prizes_campaign ON lottery_prizes(campaign_id, position);"
-     /* the weight of drawing nothing lives on the campaign's pool settings */
+     /* the weight of drawing nothing and what happens when a roll lands on a prize that is
+      * out (mode 'redistribute': only available prizes take part; 'fixed': every prize keeps
+      * its share and an unavailable one turns into the fallback prize, or nothing) */
      "CREATE TABLE lottery_pools ("
      "  campaign_id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, no_prize_weight INTEGER NOT NULL DEFAULT 0,"
-     "  no_prize_label TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL);"
+     "  no_prize_label TEXT NOT NULL DEFAULT '',"
+     "  mode TEXT NOT NULL DEFAULT 'redistribute' CHECK (mode IN ('redistribute','fixed')),"
+     "  updated_at INTEGER NOT NULL);"
      "CREATE TABLE lottery_prize_days ("
      "  prize_id INTEGER NOT NULL, day TEXT NOT NULL, won INTEGER NOT NULL,"
      "  PRIMARY KEY (prize_id, day)) WITHOUT ROWID;"
+     /* stock added once a campaign has draws: applies from draw after_draw_id + 1 on
+      * (the verifier replays draws from the initial stock and these additions) */
+     "CREATE TABLE lottery_stock_adds ("
+     "  id INTEGER PRIMARY KEY, prize_id INTEGER NOT NULL, campaign_id INTEGER NOT NULL,"
+     "  after_draw_id INTEGER NOT NULL, quantity INTEGER NOT NULL CHECK (quantity > 0),"
+     "  actor_id INTEGER, at INTEGER NOT NULL);"
+     "CREATE INDEX lottery_stock_adds_campaign ON lottery_stock_adds(campaign_id, after_draw_id);"
+     /* roll: the first 8 bytes of HMAC-SHA-256(seed, draw id) as a signed 64-bit integer */
      "CREATE TABLE lottery_draws ("
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, campaign_id INTEGER NOT NULL,"
      "  member_id INTEGER NOT NULL, at INTEGER NOT NULL,"
      "  entry TEXT NOT NULL CHECK (entry IN ('pass_code','points','receipt','free','grant')), entry_ref INTEGER,"
      "  roll INTEGER NOT NULL, prize_id INTEGER, fallback INTEGER NOT NULL DEFAULT 0,"
      "  claim TEXT CHECK (claim IN ('counter','mail','coupon','envelope')),"
-     "  claim_status TEXT NOT NULL DEFAULT 'none' CHECK (claim_status IN ('none','unclaimed','claimed','shipped','delivered')),"
-     "  coupon_id INTEGER, envelope_id INTEGER, address_json TEXT, tracking_no TEXT,"
+     "  claim_status TEXT NOT NULL DEFAULT 'none'"
+     "    CHECK (claim_status IN ('none','unclaimed','claimed','shipped','delivered','failed')),"
+     "  coupon_id INTEGER, envelope_id INTEGER, address_json TEXT, tracking_no TEXT, claim_error TEXT,"
      "  touchpoint_id INTEGER, store_id INTEGER, staff_id INTEGER);"
      "CREATE INDEX lottery_draws_campaign ON lottery_draws(campaign_id, id);"
      "CREATE INDEX lottery_draws_member ON lottery_draws(member_id, campaign_id, at);"
+     "CREATE INDEX lottery_draws_wins ON lottery_draws(campaign_id, claim_status, id) WHERE prize_id IS NOT NULL;"
+     /* free draws used per member and local day */
+     "CREATE TABLE lottery_free_days ("
+     "  campaign_id INTEGER NOT NULL, member_id INTEGER NOT NULL, day TEXT NOT NULL, n INTEGER NOT NULL,"
+     "  PRIMARY KEY (campaign_id, member_id, day)) WITHOUT ROWID;"
+     /* kind 'codes': printed pass codes generated by a job; 'product': the unit codes of
+      * product_batch_id (一物一码) each enter one draw */
      "CREATE TABLE lottery_pass_batches ("
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, campaign_id INTEGER NOT NULL,"
-     "  quantity INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0,"
+     "  kind TEXT NOT NULL DEFAULT 'codes' CHECK (kind IN ('codes','product')), product_batch_id INTEGER,"
+     "  name TEXT NOT NULL DEFAULT '', quantity INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0,"
      "  status TEXT NOT NULL CHECK (status IN ('running','done','failed')), error TEXT,"
      "  created_by INTEGER, created_at INTEGER NOT NULL, finished_at INTEGER);"
+     "CREATE INDEX lottery_pass_batches_campaign ON lottery_pass_batches(campaign_id, id);"
+     "CREATE UNIQUE INDEX lottery_pass_batches_product ON lottery_pass_batches(campaign_id, product_batch_id)"
+     "  WHERE product_batch_id IS NOT NULL;"
+     /* a printed code, or a product unit's code once it has entered a draw */
      "CREATE TABLE lottery_pass_codes ("
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, campaign_id INTEGER NOT NULL,"
      "  batch_id INTEGER, product_code_id INTEGER, code TEXT NOT NULL,"
      "  used_at INTEGER, member_id INTEGER, draw_id INTEGER);"
      "CREATE UNIQUE INDEX lottery_pass_codes_code ON lottery_pass_codes(enterprise_id, code);"
-     "CREATE INDEX lottery_pass_codes_batch ON lottery_pass_codes(batch_id) WHERE batch_id IS NOT NULL;"
+     "CREATE INDEX lottery_pass_codes_batch ON lottery_pass_codes(batch_id, id) WHERE batch_id IS NOT NULL;"
+     "CREATE INDEX lottery_pass_codes_used ON lottery_pass_codes(batch_id) WHERE used_at IS NOT NULL;"
      /* draws granted to a member (approved receipt, tier, admin) and not yet used */
      "CREATE TABLE lottery_grants ("
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, campaign_id INTEGER NOT NULL,"
@@ -391,11 +424,12 @@ const hh_migration hh_migrations[] = {
      "  photo_path TEXT, photo_sha256 TEXT, photo_type TEXT, photo_bytes INTEGER,"
      "  status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected')),"
      "  reviewed_by INTEGER, reviewed_at INTEGER, reject_reason TEXT, rewards_json TEXT,"
-     "  created_at INTEGER NOT NULL);"
+     "  tier_id INTEGER, created_at INTEGER NOT NULL);"
      "CREATE INDEX receipts_queue ON receipts(enterprise_id, status, id);"
      "CREATE INDEX receipts_member ON receipts(member_id);"
      "CREATE INDEX receipts_no ON receipts(enterprise_id, receipt_no);"
      "CREATE INDEX receipts_photo ON receipts(enterprise_id, photo_sha256) WHERE photo_sha256 IS NOT NULL;"
+     "CREATE INDEX receipts_store ON receipts(store_id, status, id) WHERE store_id IS NOT NULL;"
      "CREATE TABLE receipt_tiers ("
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, brand_id INTEGER NOT NULL,"
      "  campaign_id INTEGER, name TEXT NOT NULL, min_amount_fen INTEGER NOT NULL,"
@@ -420,7 +454,20 @@ const hh_migration hh_migrations[] = {
      "  created_at INTEGER NOT NULL, promoted_at INTEGER, cancelled_at INTEGER,"
      "  checked_in_at INTEGER, checked_in_by INTEGER, reminded_at INTEGER);"
      "CREATE INDEX activity_signups_activity ON activity_signups(activity_id, status, id);"
-     "CREATE INDEX activity_signups_member ON activity_signups(member_id);"},
+     "CREATE INDEX activity_signups_member ON activity_signups(member_id);"
+     /* events still to be reminded of (the housekeeping pass looks here) */
+     "CREATE INDEX activities_remind ON activities(starts_at) WHERE reminded_at IS NULL AND status = 'open';"
+     /* Reminders are service messages (transactional, like a code; not marketing:
+      * no consent needed, no opt-out line). The outbox's kinds are a CHECK of
+      * migration 2; widening the list of allowed values invalidates no row, so
+      * the table's stored definition is edited in place (SQLite's documented
+      * procedure for relaxing a CHECK) instead of rebuilding the table. The
+      * CREATE TABLEs above change the schema cookie in this same transaction,
+      * so every connection reloads the schema. */
+     "PRAGMA writable_schema = ON;"
+     "UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (kind IN (''otp'',''marketing''))',"
+     "  'CHECK (kind IN (''otp'',''marketing'',''service''))') WHERE type = 'table' AND name = 'sms_outbox';"
+     "PRAGMA writable_schema = RESET;"},
 };
 
 const size_t hh_migrations_count = sizeof(hh_migrations) / sizeof(hh_migrations[0]);

@@ -27,6 +27,9 @@ import ProductCodesPage from './pages/products.js';
 import AlertsPage from './pages/alerts.js';
 import EnvelopesPage from './pages/envelopes.js';
 import SamplesPage from './pages/samples.js';
+import RedemptionsPage from './pages/redemptions.js';
+import ReceiptsPage from './pages/receipts.js';
+import ActivitiesPage from './pages/activities.js';
 import { openAlerts, refreshOpenAlerts } from './crm.js';
 
 // Navigation, grouped; `perm` decides who sees an entry. Later issues add
@@ -54,6 +57,9 @@ const NAV = [
   { group: 'nav.group.rewards', items: [
     { path: '/envelopes', label: 'nav.envelopes', icon: 'gift', page: EnvelopesPage, perm: 'envelope.view' },
     { path: '/samples', label: 'nav.samples', icon: 'box', page: SamplesPage, perm: 'sample.view' },
+    { path: '/redemptions', label: 'nav.redemptions', icon: 'scan', page: RedemptionsPage, perm: 'redemption.view' },
+    { path: '/receipts', label: 'nav.receipts', icon: 'file', page: ReceiptsPage, perm: 'receipt.review' },
+    { path: '/activities', label: 'nav.activities', icon: 'calendar', page: ActivitiesPage, perm: 'activity.view' },
   ] },
   { group: 'nav.group.system', items: [
     { path: '/audit', label: 'nav.audit', icon: 'audit', page: AuditPage, perm: 'audit.view' },

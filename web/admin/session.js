@@ -56,6 +56,10 @@ const RULES = {
     'product.view', 'product.create', 'alert.view', 'alert.update',
     // red envelopes and trial samples of its brands
     'envelope.view', 'envelope.manage', 'sample.view', 'sample.manage',
+    // counter redemptions of its brands: see them, undo within the window
+    'redemption.view', 'redemption.undo',
+    // receipts of its brands (review, tiers) and store events
+    'receipt.review', 'receipt.tiers', 'activity.view', 'activity.manage',
   ].includes(action),
   staff: () => false,
 };

@@ -8,6 +8,7 @@
 //   #/me          the member centre — me.js
 //   #/envelopes   my red envelopes — envelopes.js
 //   #/samples, #/samples/<id>  trial samples — samples.js
+//   #/wallet      my coupons; #/c/<id> a campaign's landing — coupons.js
 // The enterprise comes from ?e=<id> in the URL, or from the scanned
 // touchpoint (default: the first one).
 
@@ -21,6 +22,8 @@ import { scanScreens } from './scan.js';
 import { meScreen } from './me.js';
 import { envelopeScreens } from './envelopes.js';
 import { sampleScreens } from './samples.js';
+import { receiptScreens } from './receipts.js';
+import { couponScreens } from './coupons.js';
 import './messages.js';
 
 const entParam = new URLSearchParams(location.search).get('e') || route.query.e || null;
@@ -98,9 +101,10 @@ const Login = {
     const left = useResendClock(() => form.values.phone);
     const sent = ref(false);
     const sending = ref(false);
-    const from = computed(() => (/^t\/[^/]+$/.test(route.query.from || '') ? route.query.from : ''));
-    // a page that asked to sign in first (red envelopes, samples) is where the member goes back to
-    const back = computed(() => (/^(envelopes|samples(\/\d+)?)$/.test(route.query.from || '') ? route.query.from : ''));
+    const from = computed(() => (/^(t\/[^/]+|c\/\d+)$/.test(route.query.from || '') ? route.query.from : ''));
+    // a page that asked to sign in first (red envelopes, samples, a campaign) is where the member goes back to
+    const back = computed(() => (/^(envelopes|samples(\/\d+)?)$/.test(route.query.from || '') ? route.query.from
+      : from.value.startsWith('c/') ? from.value : ''));
     const backHref = computed(() => '#/' + (back.value || from.value));
 
     async function sendCode() {
@@ -146,7 +150,7 @@ const Login = {
           navigate('/welcome');
         } else {
           toast.success(res.created ? t('member.login.welcomeNew') : res.reactivated ? t('member.login.welcomeReactivated') : t('member.login.welcomeBack'));
-          navigate('/me');
+          if (route.path === '/login') navigate('/me'); // else the page that asked for a sign-in (#/me, #/wallet) shows
         }
       }
     }
@@ -198,6 +202,8 @@ const { TouchpointPage, WelcomePage, ProductPage } = scanScreens(state);
 const Me = meScreen(state);
 const { EnvelopesPage } = envelopeScreens(state);
 const { SamplesPage, SamplePage } = sampleScreens(state);
+const { ReceiptsPage, EventsPage } = receiptScreens(state);
+const { WalletPage, CampaignPage } = couponScreens(state);
 
 const ROUTES = [
   { path: '/t/:code', view: 'touchpoint' },
@@ -208,10 +214,15 @@ const ROUTES = [
   { path: '/envelopes', view: 'envelopes' },
   { path: '/samples', view: 'samples' },
   { path: '/samples/:id', view: 'sample' },
+  { path: '/receipts', view: 'receipts' },
+  { path: '/events', view: 'events' },
+  { path: '/events/:id', view: 'events' },
+  { path: '/wallet', view: 'wallet' },
+  { path: '/c/:id', view: 'campaign' },
 ];
 
 const App = {
-  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, EnvelopesPage, SamplesPage, SamplePage },
+  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, EnvelopesPage, SamplesPage, SamplePage, ReceiptsPage, EventsPage, WalletPage, CampaignPage },
   setup() {
     const hit = computed(() => resolve(ROUTES, route.path));
     const params = computed(() => (hit.value ? hit.value.params : {}));
@@ -219,6 +230,7 @@ const App = {
       if (!state.ready) return 'loading';
       const v = hit.value ? hit.value.route.view : 'landing';
       if (v === 'login' || v === 'me') return state.member ? 'me' : 'login';
+      if (v === 'receipts' || v === 'events' || v === 'wallet') return state.member ? v : 'login';
       if (v === 'welcome') return !state.member ? 'login' : state.welcome ? 'welcome' : 'me';
       return v;
     });
@@ -234,11 +246,15 @@ const App = {
     <div v-else-if="view === 'landing'" class="m-app"><landing /></div>
     <touchpoint-page v-else-if="view === 'touchpoint'" :code="params.code" />
     <product-page v-else-if="view === 'product'" :code="params.code" />
+    <wallet-page v-else-if="view === 'wallet'" />
+    <campaign-page v-else-if="view === 'campaign'" :id="params.id" />
     <login v-else-if="view === 'login'" />
     <welcome-page v-else-if="view === 'welcome'" />
     <envelopes-page v-else-if="view === 'envelopes'" />
     <samples-page v-else-if="view === 'samples'" />
     <sample-page v-else-if="view === 'sample'" :id="params.id" />
+    <receipts-page v-else-if="view === 'receipts'" />
+    <events-page v-else-if="view === 'events'" :id="params.id" />
     <me v-else />
     <hh-toasts />
     <hh-confirm-host />`,

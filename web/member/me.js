@@ -12,6 +12,7 @@ import { useForm, toast, confirmDialog } from '/shared/components.js';
 import { navigate } from '/shared/router.js';
 import { fmtDate, fmtDateTime } from '/shared/format.js';
 import { phoneLooksOk } from '/shared/mobile-kit.js';
+import { couponScreens } from './coupons.js';
 
 /* ---------------------------------------------------------------- cities */
 
@@ -44,6 +45,7 @@ const cityName = (code) => {
 /* ------------------------------------------------------------- me screen */
 
 export function meScreen(state) {
+  const { WalletEntry } = couponScreens(state);
   const ProfileForm = {
     emits: ['done'],
     setup(props, { emit }) {
@@ -144,7 +146,7 @@ export function meScreen(state) {
   };
 
   const Me = {
-    components: { ProfileForm, AddressForm },
+    components: { ProfileForm, AddressForm, WalletEntry },
     setup() {
       const profileOpen = ref(false);
       const addrOpen = ref(false);
@@ -256,6 +258,12 @@ export function meScreen(state) {
             <div class="mh-member-no" data-test="member-code">{{ codeText || ('No. ' + String(m.id).padStart(8, '0')) }}</div>
             <div class="mh-member-since">{{ t('member.me.since', { date: fmtDate(m.created_at) }) }}</div>
           </section>
+
+          <nav class="mh-reward-links" data-test="reward-links">
+            <a href="#/receipts" class="m-card" data-link="receipts"><b><m-icon name="clipboard" :size="18" />{{ t('member.link.receipts') }}</b><small>{{ t('member.link.receiptsSub') }}</small></a>
+            <a href="#/events" class="m-card" data-link="events"><b><m-icon name="calendar" :size="18" />{{ t('member.link.events') }}</b><small>{{ t('member.link.eventsSub') }}</small></a>
+          </nav>
+          <wallet-entry />
 
           <section class="m-card mh-qr-card">
             <div class="m-card-title">{{ t('member.qr.title') }}<small>{{ t('member.qr.sub') }}</small></div>

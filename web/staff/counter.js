@@ -45,13 +45,13 @@ export const MemberCard = {
 
 /* ---------------------------------------------------------------- scanner */
 
-const canScan = () => typeof window.BarcodeDetector === 'function' && !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
+export const canScan = () => typeof window.BarcodeDetector === 'function' && !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
 
 /**
  * <qr-scanner :open @code="text" @close> — the phone camera and the
  * BarcodeDetector API; emits the first QR text it reads.
  */
-const QrScanner = {
+export const QrScanner = {
   props: { open: Boolean },
   emits: ['code', 'close'],
   setup(props, { emit }) {
