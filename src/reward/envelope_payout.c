@@ -160,8 +160,14 @@ static void provider_says(const answer *a, char *out, size_t n)
         /* a JSON string is valid UTF-8; raw bytes keep to printable ASCII */
         out[k] = c < 0x20 ? ' ' : (c >= 0x80 && !msg) ? '?' : (char)c;
     }
-    while (k && ((unsigned char)out[k - 1] & 0xc0) == 0x80) k--; /* no cut character */
-    if (k && (unsigned char)out[k - 1] >= 0xc0) k--;
+    if (src[k] && k) {
+        /* cut short: drop a character the cut went through */
+        size_t at = k - 1;
+        while (at && ((unsigned char)out[at] & 0xc0) == 0x80) at--;
+        unsigned char lead = (unsigned char)out[at];
+        size_t len = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+        if (at + len > k) k = at;
+    }
     out[k] = 0;
     json_decref(j);
 }
