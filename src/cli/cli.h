@@ -10,5 +10,6 @@ int hh_cmd_demo(hh_app *app, bool quiet);
 int hh_cmd_user_add(hh_app *app, int argc, char **argv);
 int hh_cmd_enterprise_add(hh_app *app, int argc, char **argv);
 int hh_cmd_import_members(hh_app *app, int argc, char **argv);
+int hh_cmd_bench_members(hh_app *app, int argc, char **argv); /* bench.c */
 
 #endif

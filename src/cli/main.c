@@ -32,6 +32,7 @@ static const char *usage_text =
     "  backup FILE       copy the live database to FILE (safe while serving)\n"
     "  import members FILE.csv   import legacy members (dedupe by phone, error report)\n"
     "  routes            list the API routes\n"
+    "  bench-members N   N members with sessions, for load tests (prints member_id token)\n"
     "\n"
     "Common options (environment variable in brackets):\n"
     "  --db FILE            SQLite database [HUOHUA_DB] (default ./huohua.db)\n"
@@ -341,6 +342,7 @@ int main(int argc, char **argv)
         }
         return hh_cmd_import_members(&app, argc - 2, argv + 2);
     }
+    if (!strcmp(cmd, "bench-members")) return hh_cmd_bench_members(&app, sub_argc, sub_argv);
     if ((!strcmp(cmd, "user") || !strcmp(cmd, "enterprise")) && argc > 2 && !strcmp(argv[2], "add")) {
         sub_argc--;
         sub_argv++;
