@@ -1,0 +1,27 @@
+-- pg_schema.sql — the PostgreSQL baseline of bench/lottery.sh: the same
+-- tables a lottery needs in Huohua (src/store/schema.c, migration 8), reduced
+-- to what a draw touches: the prize rows with their stock, and the draws.
+-- psql variables: campaign, stock, w1, w2, w3 (weights of the three prizes).
+CREATE TABLE prizes (
+  id integer PRIMARY KEY,
+  campaign_id integer NOT NULL,
+  name text NOT NULL,
+  stock integer NOT NULL,
+  remaining integer NOT NULL CHECK (remaining >= 0),
+  weight integer NOT NULL CHECK (weight >= 0)
+);
+CREATE INDEX prizes_campaign ON prizes (campaign_id, id);
+CREATE TABLE draws (
+  id bigserial PRIMARY KEY,
+  campaign_id integer NOT NULL,
+  member_id bigint NOT NULL,
+  at timestamptz NOT NULL DEFAULT now(),
+  roll integer NOT NULL,
+  prize_id integer REFERENCES prizes (id)
+);
+CREATE INDEX draws_campaign ON draws (campaign_id, id);
+CREATE INDEX draws_member ON draws (member_id, campaign_id, at);
+INSERT INTO prizes (id, campaign_id, name, stock, remaining, weight) VALUES
+  (1, :campaign, 'first prize',  :stock, :stock, :w1),
+  (2, :campaign, 'second prize', :stock, :stock, :w2),
+  (3, :campaign, 'third prize',  :stock, :stock, :w3);
