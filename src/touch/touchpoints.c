@@ -8,6 +8,7 @@
  * unique per batch, store and staff).
  */
 #include "touch/touch.h"
+#include "reward/reward.h"
 #include "core/buf.h"
 #include "auth/auth.h"
 #include "core/log.h"
@@ -26,6 +27,7 @@ static const char *const utm_fields[] = {"utm_source", "utm_medium", "utm_campai
 
 #define TP_COLS                                                                                   \
     "SELECT tp.id, tp.kind, tp.name, tp.brand_id, b.name AS brand_name, tp.campaign_id,"          \
+    " (SELECT name FROM campaigns WHERE id = tp.campaign_id) AS campaign_name,"                   \
     " tp.store_id, s.name AS store_name, tp.staff_id, t.name AS staff_name, tp.channel,"          \
     " tp.utm_source, tp.utm_medium, tp.utm_campaign, tp.utm_content, tp.utm_term, tp.batch_id,"   \
     " tp.expires_at, tp.disabled_at, (SELECT count(*) FROM scans sc WHERE sc.touchpoint_id ="     \
@@ -116,7 +118,37 @@ typedef struct {
     int nstores;
     bool has_stores;
     int64_t batch_id;
+    int64_t campaign_id;
+    bool has_campaign, campaign_null;
 } tp_in;
+
+static hh_status read_campaign(hh_req *r, tp_in *in)
+{
+    json_t *v = json_object_get(r->json, "campaign_id");
+    in->campaign_null = v && json_is_null(v);
+    return hh_field_int(r, "campaign_id", false, 1, INT64_MAX, &in->campaign_id, &in->has_campaign);
+}
+
+/* Inside the write: a touchpoint points at a campaign of its own brand that has not ended. */
+static hh_status check_campaign(hh_db *tx, hh_req *r, int64_t campaign_id, int64_t brand_id)
+{
+    json_t *c = NULL;
+    hh_status st = hh_db_one(tx, &c,
+                             "SELECT brand_id, status, starts_at, ends_at FROM campaigns WHERE id = ? AND enterprise_id = ?",
+                             HH_A(HH_I(campaign_id), HH_I(r->who.enterprise_id)));
+    if (st == HH_E_NOT_FOUND) return hh_fail(r, HH_E_INVALID, "campaign_id", "活动不存在", "No such campaign");
+    if (st) return st;
+    bool other_brand = json_integer_value(json_object_get(c, "brand_id")) != brand_id;
+    bool ended = !strcmp(hh_campaign_status_now(json_string_value(json_object_get(c, "status")),
+                                                json_integer_value(json_object_get(c, "starts_at")),
+                                                json_integer_value(json_object_get(c, "ends_at")), hh_now_ms()),
+                         "ended");
+    json_decref(c);
+    if (other_brand)
+        return hh_fail(r, HH_E_INVALID, "campaign_id", "活动须属于触点的品牌", "The campaign must be of the touchpoint's brand");
+    if (ended) return hh_fail(r, HH_E_INVALID, "campaign_id", "活动已结束", "The campaign has ended");
+    return HH_OK;
+}
 
 static hh_status read_utm(hh_req *r, tp_in *in)
 {
@@ -195,16 +227,18 @@ static hh_status tp_create_write(hh_db *tx, hh_req *r)
     tp_in *in = r->ud;
     hh_status st = check_refs(tx, r, in);
     if (st) return st;
+    if (in->has_campaign && (st = check_campaign(tx, r, in->campaign_id, in->brand_id))) return st;
     int64_t now = hh_now_ms();
     hh_result res;
     st = hh_db_run(tx, &res,
                    "INSERT INTO touchpoints (enterprise_id, kind, name, brand_id, store_id, staff_id,"
                    " channel, utm_source, utm_medium, utm_campaign, utm_content, utm_term, expires_at,"
-                   " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   " created_at, updated_at, campaign_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    HH_A(HH_I(r->who.enterprise_id), HH_S(in->kind), HH_S(in->name), HH_I(in->brand_id),
                         HH_ID(in->store_id), HH_ID(in->staff_id), HH_S(in->channel), HH_S(in->utm[0]),
                         HH_S(in->utm[1]), HH_S(in->utm[2]), HH_S(in->utm[3]), HH_S(in->utm[4]),
-                        in->has_expires ? HH_I(in->expires_at) : HH_NULL, HH_I(now), HH_I(now)));
+                        in->has_expires ? HH_I(in->expires_at) : HH_NULL, HH_I(now), HH_I(now),
+                        HH_ID(in->has_campaign ? in->campaign_id : 0)));
     json_t *tp;
     if (st || (st = tp_get(r->app, tx, res.last_id, &tp))) return st;
     if ((st = hh_audit(tx, r, "touchpoint.create", "touchpoint", res.last_id, NULL, tp))) {
@@ -219,7 +253,7 @@ hh_status hh_h_touchpoint_create(hh_req *r)
 {
     static const char *const allowed[] = {"kind", "name", "brand_id", "store_id", "staff_id", "channel",
                                           "utm_source", "utm_medium", "utm_campaign", "utm_content",
-                                          "utm_term", "expires_at", NULL};
+                                          "utm_term", "expires_at", "campaign_id", NULL};
     tp_in *in = hh_alloc(r->arena, sizeof *in);
     r->ud = in;
     in->kind = "qr";
@@ -230,7 +264,8 @@ hh_status hh_h_touchpoint_create(hh_req *r)
         (st = hh_field_int(r, "brand_id", true, 1, INT64_MAX, &in->brand_id, NULL)) ||
         (st = hh_field_int(r, "store_id", false, 1, INT64_MAX, &in->store_id, NULL)) ||
         (st = hh_field_int(r, "staff_id", false, 1, INT64_MAX, &in->staff_id, NULL)) ||
-        (st = read_channel(r, in, true)) || (st = read_utm(r, in)) || (st = read_expires(r, in)))
+        (st = read_channel(r, in, true)) || (st = read_utm(r, in)) || (st = read_expires(r, in)) ||
+        (st = read_campaign(r, in)))
         return st;
     if (strcmp(in->kind, "qr") && strcmp(in->kind, "link"))
         return hh_fail(r, HH_E_INVALID, "kind", "类型须为 qr 或 link", "kind must be qr or link");
@@ -249,6 +284,9 @@ static hh_status tp_update_write(hh_db *tx, hh_req *r)
     json_t *exp = json_object_get(before, "expires_at");
     json_t *dis = json_object_get(before, "disabled_at");
     int64_t expires = in->has_expires ? in->expires_at : in->expires_null ? 0 : json_integer_value(exp);
+    if (in->has_campaign &&
+        (st = check_campaign(tx, r, in->campaign_id, json_integer_value(json_object_get(before, "brand_id")))))
+        return st;
     int64_t disabled = in->has_disabled ? (in->disabled ? (json_is_integer(dis) ? json_integer_value(dis) : now) : 0)
                                         : json_integer_value(dis);
     st = hh_db_run(tx, NULL,
@@ -257,11 +295,13 @@ static hh_status tp_update_write(hh_db *tx, hh_req *r)
                    " utm_campaign = CASE WHEN ? THEN ? ELSE utm_campaign END,"
                    " utm_content = CASE WHEN ? THEN ? ELSE utm_content END,"
                    " utm_term = CASE WHEN ? THEN ? ELSE utm_term END,"
-                   " expires_at = ?, disabled_at = ?, updated_at = ? WHERE id = ?",
+                   " expires_at = ?, disabled_at = ?, updated_at = ?,"
+                   " campaign_id = CASE WHEN ? THEN ? ELSE campaign_id END WHERE id = ?",
                    HH_A(HH_S(in->has_name ? in->name : NULL), HH_I(in->has_utm[0]), HH_S(in->utm[0]),
                         HH_I(in->has_utm[1]), HH_S(in->utm[1]), HH_I(in->has_utm[2]), HH_S(in->utm[2]),
                         HH_I(in->has_utm[3]), HH_S(in->utm[3]), HH_I(in->has_utm[4]), HH_S(in->utm[4]),
-                        HH_ID(expires), HH_ID(disabled), HH_I(now), HH_I(r->path_id)));
+                        HH_ID(expires), HH_ID(disabled), HH_I(now), HH_I(in->has_campaign || in->campaign_null),
+                        HH_ID(in->has_campaign ? in->campaign_id : 0), HH_I(r->path_id)));
     if (st || (st = tp_get(r->app, tx, r->path_id, &after))) return st;
     if ((st = hh_audit(tx, r, in->has_disabled && in->disabled ? "touchpoint.disable" : "touchpoint.update",
                        "touchpoint", r->path_id, before, after))) {
@@ -275,18 +315,19 @@ static hh_status tp_update_write(hh_db *tx, hh_req *r)
 hh_status hh_h_touchpoint_update(hh_req *r)
 {
     static const char *const allowed[] = {"name", "disabled", "expires_at", "utm_source", "utm_medium",
-                                          "utm_campaign", "utm_content", "utm_term", NULL};
+                                          "utm_campaign", "utm_content", "utm_term", "campaign_id", NULL};
     tp_in *in = hh_alloc(r->arena, sizeof *in);
     r->ud = in;
     hh_status st;
     if ((st = hh_body(r)) || (st = hh_fields_only(r, allowed)) ||
         (st = hh_field_str(r, "name", false, 64, &in->name, &in->has_name)) ||
         (st = hh_field_bool(r, "disabled", false, &in->disabled, &in->has_disabled)) ||
-        (st = read_utm(r, in)) || (st = read_expires(r, in)))
+        (st = read_utm(r, in)) || (st = read_expires(r, in)) || (st = read_campaign(r, in)))
         return st;
     if (in->has_name && !*in->name)
         return hh_fail(r, HH_E_INVALID, "name", "名称不能为空", "The name must not be empty");
-    bool any = in->has_name || in->has_disabled || in->has_expires || in->expires_null;
+    bool any = in->has_name || in->has_disabled || in->has_expires || in->expires_null || in->has_campaign ||
+               in->campaign_null;
     for (int i = 0; i < 5; i++) any |= in->has_utm[i];
     if (!any) return hh_fail(r, HH_E_INVALID, NULL, "没有要修改的字段", "Nothing to change");
     return hh_req_write(r, tp_update_write);
@@ -406,16 +447,17 @@ static hh_status chunk_apply(hh_db *tx, void *ud)
     st = hh_db_run(
         tx, &res,
         "INSERT INTO touchpoints (enterprise_id, kind, name, brand_id, store_id, staff_id, channel,"
-        " utm_source, utm_medium, utm_campaign, utm_content, utm_term, batch_id, created_at, updated_at)"
-        " SELECT ?1, 'qr', ?5 || ' · ' || s.name || coalesce(' · ' || t.name, ''), ?2, s.id, t.id, ?6,"
-        " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13" BATCH_SOURCE
+        " utm_source, utm_medium, utm_campaign, utm_content, utm_term, batch_id, created_at, updated_at,"
+        " campaign_id) SELECT ?1, 'qr', ?5 || ' · ' || s.name || coalesce(' · ' || t.name, ''), ?2, s.id, t.id,"
+        " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14" BATCH_SOURCE
         " AND NOT EXISTS (SELECT 1 FROM touchpoints x WHERE x.batch_id = ?12 AND x.store_id = s.id"
         " AND coalesce(x.staff_id, 0) = coalesce(t.id, 0)) ORDER BY s.id, t.id LIMIT 500",
         HH_A(HH_I(json_integer_value(json_object_get(b, "enterprise_id"))),
              HH_I(json_integer_value(json_object_get(b, "brand_id"))), HH_S(per), HH_S(ids_text),
              HH_S(json_string_value(json_object_get(b, "name"))),
              HH_S(json_string_value(json_object_get(b, "channel"))), HH_S(u[0]), HH_S(u[1]), HH_S(u[2]),
-             HH_S(u[3]), HH_S(u[4]), HH_I(c->batch_id), HH_I(now)));
+             HH_S(u[3]), HH_S(u[4]), HH_I(c->batch_id), HH_I(now),
+             HH_ID(json_integer_value(json_object_get(spec, "campaign_id")))));
     free(ids_text);
     json_decref(b);
     if (st) return st;
@@ -474,6 +516,7 @@ static hh_status batch_create_write(hh_db *tx, hh_req *r)
     tp_in *in = r->ud;
     hh_status st = check_refs(tx, r, in);
     if (st) return st;
+    if (in->has_campaign && (st = check_campaign(tx, r, in->campaign_id, in->brand_id))) return st;
     json_t *spec = json_object();
     hh_req_own(r, spec);
     if (in->has_stores) {
@@ -483,6 +526,7 @@ static hh_status batch_create_write(hh_db *tx, hh_req *r)
     }
     for (int i = 0; i < 5; i++)
         if (in->utm[i]) json_object_set_new(spec, utm_fields[i], json_string(in->utm[i]));
+    if (in->has_campaign) json_object_set_new(spec, "campaign_id", json_integer(in->campaign_id));
     char *spec_text = json_dumps(spec, JSON_COMPACT);
     char *ids_text = in->has_stores ? json_dumps(json_object_get(spec, "store_ids"), JSON_COMPACT) : NULL;
     int64_t total = 0;
@@ -521,7 +565,8 @@ static hh_status batch_create_write(hh_db *tx, hh_req *r)
 hh_status hh_h_tp_batch_create(hh_req *r)
 {
     static const char *const allowed[] = {"name", "brand_id", "channel", "per", "store_ids", "utm_source",
-                                          "utm_medium", "utm_campaign", "utm_content", "utm_term", NULL};
+                                          "utm_medium", "utm_campaign", "utm_content", "utm_term", "campaign_id",
+                                          NULL};
     tp_in *in = hh_alloc(r->arena, sizeof *in);
     r->ud = in;
     in->per = "store_staff";
@@ -532,7 +577,7 @@ hh_status hh_h_tp_batch_create(hh_req *r)
         (st = read_channel(r, in, true)) || (st = hh_field_str(r, "per", false, 16, &in->per, NULL)) ||
         (st = hh_field_ids(r, "store_ids", false, (int)HH_ARRAY_LEN(in->store_ids), in->store_ids,
                            &in->nstores, &in->has_stores)) ||
-        (st = read_utm(r, in)))
+        (st = read_utm(r, in)) || (st = read_campaign(r, in)))
         return st;
     if (strcmp(in->per, "store") && strcmp(in->per, "store_staff"))
         return hh_fail(r, HH_E_INVALID, "per", "per 须为 store 或 store_staff", "per must be store or store_staff");

@@ -480,3 +480,33 @@ test('30 parallel scans of one code → scan_count exactly +30, server healthy',
   assert.equal(dids.size, 30, 'each cookieless browser gets its own device id');
   assert.ok(await s.healthy());
 });
+
+test('touchpoints point at a campaign of their brand (single, update, batch)', async (t) => {
+  const { liveCampaign } = await import('../lib/rewards.mjs');
+  const c1 = await liveCampaign(s, T);
+  const c2 = await liveCampaign(s, T, { brand_id: 2 });
+  const r = await s.api('POST', '/api/touchpoints', { token: T, body: { name: '活动码', brand_id: 1, channel: 'poster', campaign_id: c1.id } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.campaign_id, c1.id);
+  const cleared = await s.api('PATCH', `/api/touchpoints/${r.json.id}`, { token: T, body: { campaign_id: null } });
+  assert.equal(cleared.status, 200, cleared.text);
+  assert.equal(cleared.json.campaign_id ?? null, null);
+  const again = await s.api('PATCH', `/api/touchpoints/${r.json.id}`, { token: T, body: { campaign_id: c1.id } });
+  assert.equal(again.json.campaign_id, c1.id);
+  const b = await s.api('POST', '/api/touchpoint-batches', { token: T, body: { name: '活动批次', brand_id: 1, channel: 'counter', per: 'store', store_ids: [1, 2], campaign_id: c1.id } });
+  assert.equal(b.status, 202, b.text);
+  await poll(() => s.api('GET', `/api/touchpoint-batches/${b.json.id}`, { token: T }), (x) => x.json.status === 'done');
+  const items = await s.api('GET', `/api/touchpoints?batch_id=${b.json.id}`, { token: T });
+  assert.equal(items.json.total, 2);
+  assert.ok(items.json.items.every((x) => x.campaign_id === c1.id));
+  const ended = await liveCampaign(s, T);
+  await s.api('POST', `/api/campaigns/${ended.id}/end`, { token: T });
+  await errorTable(t, s, T, [
+    ['campaign of another brand', 'POST', '/api/touchpoints', { name: 'x', brand_id: 1, channel: 'poster', campaign_id: c2.id }, 400, 'campaign_id'],
+    ['unknown campaign', 'POST', '/api/touchpoints', { name: 'x', brand_id: 1, channel: 'poster', campaign_id: 999999 }, 400, 'campaign_id'],
+    ['ended campaign', 'POST', '/api/touchpoints', { name: 'x', brand_id: 1, channel: 'poster', campaign_id: ended.id }, 400, 'campaign_id'],
+    ['campaign as text', 'POST', '/api/touchpoints', { name: 'x', brand_id: 1, channel: 'poster', campaign_id: 'c1' }, 400, 'campaign_id'],
+    ['patch to another brand\'s campaign', 'PATCH', `/api/touchpoints/${r.json.id}`, { campaign_id: c2.id }, 400, 'campaign_id'],
+    ['batch with another brand\'s campaign', 'POST', '/api/touchpoint-batches', { name: 'x', brand_id: 1, channel: 'counter', campaign_id: c2.id }, 400, 'campaign_id'],
+  ]);
+});

@@ -16,9 +16,16 @@ import { PageHead, ListToolbar, brandOptions, storeOptions, clean } from '../par
 import { ChannelTag, ProgressBar, JobStatus, Tabs, CHANNELS, searchStaff, usePoller, download, copyText } from '../crm.js';
 
 const UTM = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term'];
-const EMPTY = { name: '', brand_id: null, channel: 'counter', kind: 'qr', store_id: null, staff_id: null, expires: '',
+const EMPTY = { name: '', brand_id: null, campaign_id: null, channel: 'counter', kind: 'qr', store_id: null, staff_id: null, expires: '',
   utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '' };
-const EMPTY_BATCH = { name: '', brand_id: null, channel: 'counter', per: 'store_staff', store_ids: [],
+// The brand's campaigns that have not ended: what a new touchpoint may lead to.
+async function campaignOptions(brandId) {
+  if (!brandId) return [];
+  const r = await api.get('/api/campaigns', { brand_id: brandId, limit: 200 }).catch(() => ({ items: [] }));
+  return (r.items || []).filter((c) => c.status_now !== 'ended')
+    .map((c) => ({ value: c.id, label: `${c.name} · ${t('campaign.status.' + c.status_now)}` }));
+}
+const EMPTY_BATCH = { name: '', brand_id: null, campaign_id: null, channel: 'counter', per: 'store_staff', store_ids: [],
   utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '' };
 
 // <input type="datetime-local"> value ↔ UTC ms (the browser's zone)
@@ -64,7 +71,10 @@ export default {
     const drawer = reactive({ open: false });
     const form = useForm(EMPTY, [...Object.keys(EMPTY), 'expires_at']);
     const formStores = ref([]);
+    const formCampaigns = ref([]);
     watch(() => form.values.brand_id, async (b) => {
+      formCampaigns.value = await campaignOptions(b);
+      if (!formCampaigns.value.some((c) => c.value === form.values.campaign_id)) form.values.campaign_id = null;
       formStores.value = b ? await storeOptions({ brand_id: b }).catch(() => []) : [];
       if (form.values.store_id && !formStores.value.some((s) => s.value === form.values.store_id)) form.values.store_id = null;
     });
@@ -83,6 +93,7 @@ export default {
       if (v.expires && fromLocalInput(v.expires) < Date.now()) form.errors.expires = t('tp.expiryPast');
       if (Object.keys(form.errors).length) return;
       const body = { name: v.name, brand_id: v.brand_id, channel: v.channel, kind: v.kind };
+      if (v.campaign_id) body.campaign_id = v.campaign_id;
       if (v.store_id) body.store_id = v.store_id;
       if (v.staff_id) body.staff_id = v.staff_id;
       for (const k of UTM) if (v[k]) body[k] = v[k];
@@ -158,7 +169,10 @@ export default {
     const bDrawer = reactive({ open: false });
     const bForm = useForm(EMPTY_BATCH);
     const bStores = ref([]);
+    const bCampaigns = ref([]);
     watch(() => bForm.values.brand_id, async (b) => {
+      bCampaigns.value = await campaignOptions(b);
+      if (!bCampaigns.value.some((c) => c.value === bForm.values.campaign_id)) bForm.values.campaign_id = null;
       bStores.value = b ? await storeOptions({ brand_id: b }).catch(() => []) : [];
       bForm.values.store_ids = bForm.values.store_ids.filter((id) => bStores.value.some((s) => s.value === id));
     });
@@ -173,6 +187,7 @@ export default {
       if (!v.brand_id) bForm.errors.brand_id = t('tp.needBrand');
       if (Object.keys(bForm.errors).length) return;
       const body = { name: v.name, brand_id: v.brand_id, channel: v.channel, per: v.per };
+      if (v.campaign_id) body.campaign_id = v.campaign_id;
       if (v.store_ids.length) body.store_ids = v.store_ids.map(Number);
       for (const k of UTM) if (v[k]) body[k] = v[k];
       const res = await bForm.run(() => api.post('/api/touchpoint-batches', body));
@@ -200,9 +215,9 @@ export default {
     ]);
     const stateTone = (s) => ({ active: 'hh-tag-success', disabled: '', expired: 'hh-tag-warn' })[s] || '';
     return {
-      tab, tabs, list, brands, stores, batchOpts, channels, columns, drawer, form, formStores, staffOfStore, openCreate, save,
+      tab, tabs, list, brands, stores, batchOpts, channels, columns, drawer, form, formStores, formCampaigns, staffOfStore, openCreate, save,
       detail, qrVersion, openDetail, refreshDetail, setDisabled, saveExpiry, copyUrl, dl,
-      batches, batchColumns, bDrawer, bForm, bStores, openBatch, saveBatch, expectCount, openSheet, showBatch, stateTone,
+      batches, batchColumns, bDrawer, bForm, bStores, bCampaigns, openBatch, saveBatch, expectCount, openSheet, showBatch, stateTone,
       UTM, searchStaff, can, t, fmtDateTime, fmtNumber, navigate,
     };
   },
@@ -287,6 +302,9 @@ export default {
               <hh-select v-model="form.values.channel" :options="channels" :clearable="false" name="channel" />
             </hh-field>
           </div>
+          <hh-field :label="t('tp.campaign')" :error="form.errors.campaign_id" :hint="t('tp.campaignHint')" name="campaign_id">
+            <hh-select v-model="form.values.campaign_id" :options="formCampaigns" :placeholder="form.values.brand_id ? t('tp.campaignPh') : t('tp.brandFirst')" :disabled="!form.values.brand_id" name="campaign_id" />
+          </hh-field>
           <hh-field :label="t('tp.kind')" name="kind">
             <div class="seg">
               <label class="seg-item" :class="{ active: form.values.kind === 'qr' }"><input type="radio" value="qr" v-model="form.values.kind" /> {{ t('tp.kind.qr') }}</label>
@@ -337,6 +355,7 @@ export default {
           <dl class="hh-kv">
             <dt>{{ t('tp.code') }}</dt><dd class="mono">{{ detail.tp.code }}</dd>
             <dt>{{ t('tp.kind') }}</dt><dd>{{ t('tp.kind.' + (detail.tp.kind || 'qr')) }}</dd>
+            <dt>{{ t('tp.campaign') }}</dt><dd>{{ detail.tp.campaign_name || t('tp.noCampaign') }}</dd>
             <dt>{{ t('tp.store') }}</dt><dd>{{ detail.tp.store_name || '—' }}</dd>
             <dt>{{ t('tp.staff') }}</dt><dd>{{ detail.tp.staff_name || '—' }}</dd>
             <template v-for="k in UTM" :key="k"><template v-if="detail.tp[k]"><dt class="mono">{{ k }}</dt><dd class="mono">{{ detail.tp[k] }}</dd></template></template>
@@ -372,6 +391,9 @@ export default {
             </hh-field>
             <hh-field :label="t('tp.channel')" :error="bForm.errors.channel" name="channel" required>
               <hh-select v-model="bForm.values.channel" :options="channels" :clearable="false" name="channel" />
+            </hh-field>
+            <hh-field :label="t('tp.campaign')" :error="bForm.errors.campaign_id" name="campaign_id">
+              <hh-select v-model="bForm.values.campaign_id" :options="bCampaigns" :placeholder="bForm.values.brand_id ? t('tp.campaignPh') : t('tp.brandFirst')" :disabled="!bForm.values.brand_id" name="campaign_id" />
             </hh-field>
           </div>
           <hh-field :label="t('tpb.per')" :error="bForm.errors.per" name="per">
