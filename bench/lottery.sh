@@ -23,7 +23,9 @@
 #   BENCH_MEMBERS      members drawing (Huohua: members with sessions; the
 #                      baselines: member ids drawn at random) [10000]
 #   BENCH_STOCK        stock of each of the three prizes [10000000]
-#   BENCH_SYSTEMS      which systems to run ["huohua postgres redis"]
+#   BENCH_SYSTEMS      which systems to run ["huohua postgres redis"]; also
+#                      "postgres-fn": the same PostgreSQL draw as one call of a
+#                      server-side function (one round trip instead of five)
 #   BENCH_TMPDIR       where the databases live and fsync is measured [bench/results]
 #   BENCH_BUILD        1: (re)build build-bench/huohua (Release); 0: use as is [1]
 #   BENCH_BIN          benchmark this huohua binary instead (no build)
@@ -81,7 +83,7 @@ command -v sqlite3 >/dev/null 2>&1 || need_pkgs+=(sqlite3)
 command -v cc >/dev/null 2>&1 || need_pkgs+=(build-essential)
 command -v cmake >/dev/null 2>&1 || need_pkgs+=(cmake)
 pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1; }
-if has postgres; then
+if has postgres || has postgres-fn; then
   { [ -n "$(pg_bindir)" ] && [ -x "$(pg_bindir)/postgres" ] && command -v pgbench >/dev/null 2>&1; } ||
     need_pkgs+=(postgresql postgresql-contrib)
 fi
@@ -98,7 +100,7 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null ||
     die "apt-get install ${need_pkgs[*]} failed"
 fi
-if has postgres; then
+if has postgres || has postgres-fn; then
   pgbin="$(pg_bindir)"
   [ -x "$pgbin/postgres" ] || die "no PostgreSQL server binaries under /usr/lib/postgresql"
   PGBENCH="$pgbin/pgbench"; [ -x "$PGBENCH" ] || PGBENCH="$(command -v pgbench)"
@@ -323,60 +325,61 @@ run_huohua() {
 
 # ---- PostgreSQL ----------------------------------------------------------------
 
-run_postgres() {
-  local dir="$work/postgres" port
+run_postgres() { # NAME PGBENCH_SCRIPT
+  local name="$1" script="$2"
+  local dir="$work/$name" port
   mkdir -p "$dir"
   # PostgreSQL refuses to run as root: run it as the postgres user then
   pg_user=""
   if [ "$(id -u)" -eq 0 ]; then
     pg_user=postgres
-    id postgres >/dev/null 2>&1 || die "[postgres] running as root and there is no postgres user"
+    id postgres >/dev/null 2>&1 || die "[$name] running as root and there is no postgres user"
     chown "$pg_user" "$dir"
   fi
   pg_data="$dir/data"
-  log "lottery: [postgres] initdb $pg_data ($("$pgbin/postgres" --version))"
+  log "lottery: [$name] initdb $pg_data ($("$pgbin/postgres" --version))"
   as_pg "$pgbin/initdb" -D "$pg_data" -U bench -A trust -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 ||
-    { cat "$dir/initdb.log" >&2; pg_data=""; die "[postgres] initdb failed"; }
+    { cat "$dir/initdb.log" >&2; pg_data=""; die "[$name] initdb failed"; }
   port="$(free_port)"
   # no TCP at all: a Unix socket in $dir; durability settings spelled out
   as_pg "$pgbin/pg_ctl" -D "$pg_data" -l "$dir/postgres.log" -w -t 60 \
     -o "-c listen_addresses='' -c unix_socket_directories='$dir' -p $port -c fsync=on -c synchronous_commit=on -c full_page_writes=on -c max_connections=$((CONNS + 20)) -c shared_buffers=256MB" \
-    start >/dev/null || { cat "$dir/postgres.log" >&2; die "[postgres] server did not start"; }
+    start >/dev/null || { cat "$dir/postgres.log" >&2; die "[$name] server did not start"; }
   local pid settings
   pid="$(head -n1 "$pg_data/postmaster.pid")"
   local P=(-h "$dir" -p "$port" -U bench)
-  psql "${P[@]}" -d postgres -qAtc "CREATE DATABASE lottery" >/dev/null || die "[postgres] createdb failed"
+  psql "${P[@]}" -d postgres -qAtc "CREATE DATABASE lottery" >/dev/null || die "[$name] createdb failed"
   psql "${P[@]}" -d lottery -q -v ON_ERROR_STOP=1 -v campaign=1 -v stock="$STOCK" -v w1="$W1" -v w2="$W2" -v w3="$W3" \
-    -f "$lot/pg_schema.sql" >/dev/null || die "[postgres] schema failed"
+    -f "$lot/pg_schema.sql" >/dev/null || die "[$name] schema failed"
   settings="$(psql "${P[@]}" -d lottery -qAtc "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) FROM pg_settings
                 WHERE name IN ('fsync','synchronous_commit','wal_sync_method','full_page_writes','commit_delay')")"
-  case " $settings " in *" fsync=on "*) ;; *) die "[postgres] fsync is not on: $settings" ;; esac
-  case " $settings " in *" synchronous_commit=on "*) ;; *) die "[postgres] synchronous_commit is not on: $settings" ;; esac
-  R[postgres.settings]="$settings"
+  case " $settings " in *" fsync=on "*) ;; *) die "[$name] fsync is not on: $settings" ;; esac
+  case " $settings " in *" synchronous_commit=on "*) ;; *) die "[$name] synchronous_commit is not on: $settings" ;; esac
+  R[$name.settings]="$settings"
 
-  local pgb=("$PGBENCH" "${P[@]}" -n -M prepared -c "$CONNS" -j "$GEN_THREADS" -f "$lot/pg_draw.sql"
+  local pgb=("$PGBENCH" "${P[@]}" -n -M prepared -c "$CONNS" -j "$GEN_THREADS" -f "$script"
              -D campaign=1 -D members="$MEMBERS" -D total="$W_TOTAL")
   if [ "$WARMUP" != 0 ]; then
-    log "lottery: [postgres] warm-up ${WARMUP}s"
-    "${pgb[@]}" -T "$WARMUP" lottery >"$dir/warmup.txt" 2>&1 || { cat "$dir/warmup.txt" >&2; die "[postgres] pgbench warm-up failed"; }
+    log "lottery: [$name] warm-up ${WARMUP}s"
+    "${pgb[@]}" -T "$WARMUP" lottery >"$dir/warmup.txt" 2>&1 || { cat "$dir/warmup.txt" >&2; die "[$name] pgbench warm-up failed"; }
   fi
   psql "${P[@]}" -d lottery -qAtc "CHECKPOINT" >/dev/null
   local before
   before="$(psql "${P[@]}" -d lottery -qAtc "SELECT count(*) FROM draws")"
-  log "lottery: [postgres] pgbench -c$CONNS -j$GEN_THREADS -T$SECS -M prepared -f pg_draw.sql"
+  log "lottery: [$name] pgbench -c$CONNS -j$GEN_THREADS -T$SECS -M prepared -f $(basename "$script")"
   mkdir -p "$dir/log"
   measure_begin "tree_ticks $pid"
   (cd "$dir/log" && "${pgb[@]}" -T "$SECS" -l --log-prefix=draw lottery) >"$dir/pgbench.txt" 2>&1 ||
-    { cat "$dir/pgbench.txt" >&2; die "[postgres] pgbench failed"; }
+    { cat "$dir/pgbench.txt" >&2; die "[$name] pgbench failed"; }
   sleep 0.3 # the backends exit after pgbench disconnects: their CPU lands in the postmaster's
   local n tps failed dur
   n="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$dir/pgbench.txt")"
   failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$dir/pgbench.txt")"
   tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$dir/pgbench.txt")"
-  [ -n "$n" ] && [ -n "$tps" ] || { cat "$dir/pgbench.txt" >&2; die "[postgres] cannot read pgbench's summary"; }
-  [ "${failed:-0}" = 0 ] || { cat "$dir/pgbench.txt" >&2; die "[postgres] $failed failed transactions"; }
+  [ -n "$n" ] && [ -n "$tps" ] || { cat "$dir/pgbench.txt" >&2; die "[$name] cannot read pgbench's summary"; }
+  [ "${failed:-0}" = 0 ] || { cat "$dir/pgbench.txt" >&2; die "[$name] $failed failed transactions"; }
   dur="$(calc "$n / $tps")"
-  measure_end postgres "tree_ticks $pid" "$dur" "$n"
+  measure_end "$name" "tree_ticks $pid" "$dur" "$n"
   cat "$dir"/log/draw.* | awk '{ print $3 }' >"$dir/latency_us.txt"
   local pct
   pct="$(percentiles "$dir/latency_us.txt")"
@@ -384,18 +387,18 @@ run_postgres() {
   local bad after
   bad="$(psql "${P[@]}" -d lottery -qAtc "SELECT count(*) FROM prizes p WHERE p.remaining < 0 OR
            p.stock - p.remaining <> (SELECT count(*) FROM draws d WHERE d.prize_id = p.id)")"
-  [ "$bad" = 0 ] || die "[postgres] stock check failed on $bad prize(s)"
+  [ "$bad" = 0 ] || die "[$name] stock check failed on $bad prize(s)"
   after="$(psql "${P[@]}" -d lottery -qAtc "SELECT count(*) FROM draws")"
-  [ $((after - before)) = "$n" ] || die "[postgres] $((after - before)) draws stored, pgbench counted $n"
-  R[postgres.wins]="$(psql "${P[@]}" -d lottery -qAtc "SELECT count(*) FROM draws WHERE prize_id IS NOT NULL")"
-  R[postgres.stored]="$after"
+  [ $((after - before)) = "$n" ] || die "[$name] $((after - before)) draws stored, pgbench counted $n"
+  R[$name.wins]="$(psql "${P[@]}" -d lottery -qAtc "SELECT count(*) FROM draws WHERE prize_id IS NOT NULL")"
+  R[$name.stored]="$after"
   stop_pg
-  R[postgres.draws]="$n"
-  R[postgres.dur]="$dur"
-  R[postgres.dps]="$tps"
-  R[postgres.p50]="${pct% *}"
-  R[postgres.p99]="${pct#* }"
-  ran+=(postgres)
+  R[$name.draws]="$n"
+  R[$name.dur]="$dur"
+  R[$name.dps]="$tps"
+  R[$name.p50]="${pct% *}"
+  R[$name.p99]="${pct#* }"
+  ran+=("$name")
 }
 
 # ---- Redis -------------------------------------------------------------------------
@@ -481,7 +484,8 @@ run_redis() {
 
 t_start=$(date +%s)
 has huohua && run_huohua
-has postgres && run_postgres
+has postgres && run_postgres postgres "$lot/pg_draw.sql"
+has postgres-fn && run_postgres postgres-fn "$lot/pg_draw_fn.sql"
 has redis && run_redis
 t_total=$(( $(date +%s) - t_start ))
 
@@ -516,13 +520,16 @@ echo
 echo "huohua  : p50 $(fmt "${R[huohua.p50]:-n/a}" 2) ms, p99 $(fmt "${R[huohua.p99]:-n/a}" 2) ms (wrk, fsync before every answer)"
 echo "targets : Huohua/PostgreSQL ${r_pg}x (target >= ${TARGET_PG}x: $s_pg);" \
      "Huohua/Redis ${r_redis}x (target >= ${TARGET_REDIS}x: $s_redis)"
+[ -n "${R[postgres-fn.dps]:-}" ] && echo "          (Huohua/PostgreSQL with the draw in one server-side function: $(ratio "$(dps huohua)" "$(dps postgres-fn)")x)"
 echo "checks  : per prize, stock taken = wins recorded, never below 0; draws stored >= draws answered (all systems)"
 echo "columns : draws/s = successful draws / measured seconds; p50/p99 = client-side latency (wrk; pgbench's"
 echo "          per-transaction log; redis-benchmark); srv-cpu = server CPU seconds per second (PostgreSQL:"
 echo "          postmaster and backends); us/draw = server CPU microseconds per draw; gen-cpu = the load"
 echo "          generator's CPU seconds per second; oth-cpu = everything else on the machine (clean only"
 echo "          when ~0); wins% = share of the stored draws that won a prize; idle = machine idle share"
-[ -n "${R[postgres.settings]:-}" ] && echo "postgres: ${R[postgres.settings]}, Unix socket, pgbench -M prepared"
+for s in postgres postgres-fn; do
+  [ -n "${R[$s.settings]:-}" ] && echo "$(printf '%-8s' "$s"): ${R[$s.settings]}, Unix socket, pgbench -M prepared"
+done
 echo "bench took ${t_total}s of runs"
 
 json_out="$results/lottery-$stamp.json"
@@ -546,7 +553,8 @@ json_out="$results/lottery-$stamp.json"
   done
   printf '\n  },\n'
   jr() { [ "$1" = n/a ] && echo null || echo "$1"; }
-  printf '  "ratios": {"huohua_over_postgres": %s, "huohua_over_redis": %s},\n' "$(jr "$r_pg")" "$(jr "$r_redis")"
+  printf '  "ratios": {"huohua_over_postgres": %s, "huohua_over_postgres_fn": %s, "huohua_over_redis": %s},\n' \
+    "$(jr "$r_pg")" "$(jr "$(ratio "$(dps huohua)" "$(dps postgres-fn)")")" "$(jr "$r_redis")"
   printf '  "targets": {"over_postgres": {"target": %s, "status": "%s"}, "over_redis": {"target": %s, "status": "%s"}}\n}\n' \
     "$TARGET_PG" "$s_pg" "$TARGET_REDIS" "$s_redis"
 } >"$json_out"
