@@ -152,6 +152,8 @@ trap cleanup EXIT
 # jnum KEY JSON — a numeric field of a flat JSON object (first match).
 jnum() { sed -n "s/.*\"$1\":\([-0-9.eE+]*\).*/\1/p" <<<"$2" | head -n1; }
 calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
+# metric NAME FILE — value of an unlabelled Prometheus sample.
+metric() { awk -v n="$1" '$1 == n { print $2; found = 1 } END { if (!found) print 0 }' "$2"; }
 fmt() { awk -v v="$1" -v d="${2:-1}" 'BEGIN { if (v == "" || v == "n/a") print "n/a"; else printf "%.*f", d, v }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 # proc_ticks PID — utime+stime of a process and of its reaped children, in
@@ -289,9 +291,11 @@ run_huohua() {
     [ "$(jnum non_2xx "$res")" = 0 ] || { log "$out"; die "[huohua] non-2xx answers during warm-up"; }
   fi
   log "lottery: [huohua] wrk -t$GEN_THREADS -c$CONNS -d${SECS}s POST /api/member/lottery/$campaign/draws"
+  curl -sfS "$url/metrics" >"$dir/metrics.before" || die "[huohua] /metrics failed"
   measure_begin "proc_ticks $server_pid"
   out="$(wrk -t"$GEN_THREADS" -c"$CONNS" -d"${SECS}s" --latency -s "$lot/wrk_draw.lua" "$url")" ||
     { log "$out"; die "[huohua] wrk failed"; }
+  curl -sfS "$url/metrics" >"$dir/metrics.after" || die "[huohua] /metrics failed"
   printf '%s\n' "$out" >"$dir/wrk.txt"
   res="$(sed -n 's/^BENCH_RESULT //p' <<<"$out")"
   [ -n "$res" ] || { log "$out"; die "[huohua] no BENCH_RESULT line from wrk"; }
@@ -304,6 +308,16 @@ run_huohua() {
   [ "$serr" = 0 ] || { log "$out"; die "[huohua] $serr socket errors"; }
   [ "$ok" -gt 0 ] || die "[huohua] no successful draws"
   stop_server
+  # group commit, from /metrics: transactions (= fsyncs) and draws per commit
+  local a="$dir/metrics.after" b="$dir/metrics.before" dc
+  dc="$(calc "$(metric huohua_store_commits_total "$a") - $(metric huohua_store_commits_total "$b")")"
+  [ "$(calc "$(metric huohua_store_failed_commits_total "$a") - $(metric huohua_store_failed_commits_total "$b")")" = 0 ] ||
+    die "[huohua] failed commits during the run"
+  R[huohua.commits_per_s]="$(calc "$dc / $dur")"
+  local bsum bcnt
+  bsum="$(calc "$(metric huohua_store_batch_size_sum "$a") - $(metric huohua_store_batch_size_sum "$b")")"
+  bcnt="$(calc "$(metric huohua_store_batch_size_count "$a") - $(metric huohua_store_batch_size_count "$b")")"
+  R[huohua.batch]="$(calc "$bsum / $bcnt")"
 
   # stock check on the database itself: per prize, stock taken = wins recorded
   local bad draws
@@ -517,7 +531,10 @@ for s in "${ran[@]}"; do
     "$(fmt "${R[$s.oth_cpu]}" 2)" "$(fmt "$(calc "100 * ${R[$s.wins]} / ${R[$s.stored]}")" 1)" "$(fmt "${R[$s.idle]}" 0)"
 done
 echo
-echo "huohua  : p50 $(fmt "${R[huohua.p50]:-n/a}" 2) ms, p99 $(fmt "${R[huohua.p99]:-n/a}" 2) ms (wrk, fsync before every answer)"
+if [ -n "${R[huohua.dps]:-}" ]; then
+  echo "huohua  : p50 $(fmt "${R[huohua.p50]}" 2) ms, p99 $(fmt "${R[huohua.p99]}" 2) ms, p99.9 $(fmt "${R[huohua.p999]}" 2) ms (wrk);" \
+       "$(fmt "${R[huohua.commits_per_s]}" 0) commits/s (fsyncs), $(fmt "${R[huohua.batch]}" 1) draws per commit (/metrics)"
+fi
 echo "targets : Huohua/PostgreSQL ${r_pg}x (target >= ${TARGET_PG}x: $s_pg);" \
      "Huohua/Redis ${r_redis}x (target >= ${TARGET_REDIS}x: $s_redis)"
 [ -n "${R[postgres-fn.dps]:-}" ] && echo "          (Huohua/PostgreSQL with the draw in one server-side function: $(ratio "$(dps huohua)" "$(dps postgres-fn)")x)"
@@ -552,7 +569,9 @@ json_out="$results/lottery-$stamp.json"
     sep=$',\n'
   done
   printf '\n  },\n'
-  jr() { [ "$1" = n/a ] && echo null || echo "$1"; }
+  jr() { if [ -z "$1" ] || [ "$1" = n/a ]; then echo null; else echo "$1"; fi; }
+  printf '  "huohua_group_commit": {"commits_per_s": %s, "draws_per_commit": %s},\n' \
+    "$(jr "${R[huohua.commits_per_s]:-}")" "$(jr "${R[huohua.batch]:-}")"
   printf '  "ratios": {"huohua_over_postgres": %s, "huohua_over_postgres_fn": %s, "huohua_over_redis": %s},\n' \
     "$(jr "$r_pg")" "$(jr "$(ratio "$(dps huohua)" "$(dps postgres-fn)")")" "$(jr "$r_redis")"
   printf '  "targets": {"over_postgres": {"target": %s, "status": "%s"}, "over_redis": {"target": %s, "status": "%s"}}\n}\n' \
