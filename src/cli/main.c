@@ -29,10 +29,10 @@ static const char *usage_text =
     "  demo              load the demo enterprise (2 brands, 20 stores, 40 staff, accounts)\n"
     "  user add          add a sign-in account\n"
     "  enterprise add    add an enterprise (tenant)\n"
+    "  bench-members N   N members with sessions, for load tests (prints member_id token)\n"
     "  backup FILE       copy the live database to FILE (safe while serving)\n"
     "  import members FILE.csv   import legacy members (dedupe by phone, error report)\n"
     "  routes            list the API routes\n"
-    "  bench-members N   N members with sessions, for load tests (prints member_id token)\n"
     "\n"
     "Common options (environment variable in brackets):\n"
     "  --db FILE            SQLite database [HUOHUA_DB] (default ./huohua.db)\n"
@@ -333,6 +333,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     int sub_argc = argc - 1;
     char **sub_argv = argv + 1;
+    if (!strcmp(cmd, "bench-members")) return hh_cmd_bench_members(&app, sub_argc, sub_argv);
     if (!strcmp(cmd, "import")) {
         if (argc < 3 || strcmp(argv[2], "members")) {
             bool help = argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
@@ -342,7 +343,6 @@ int main(int argc, char **argv)
         }
         return hh_cmd_import_members(&app, argc - 2, argv + 2);
     }
-    if (!strcmp(cmd, "bench-members")) return hh_cmd_bench_members(&app, sub_argc, sub_argv);
     if ((!strcmp(cmd, "user") || !strcmp(cmd, "enterprise")) && argc > 2 && !strcmp(argv[2], "add")) {
         sub_argc--;
         sub_argv++;
