@@ -23,6 +23,9 @@
 #   BENCH_MEMBERS      members drawing (Huohua: members with sessions; the
 #                      baselines: member ids drawn at random) [10000]
 #   BENCH_STOCK        stock of each of the three prizes [10000000]
+#   BENCH_FULFILMENT   how Huohua's winners get their prize: mail (the member
+#                      gives an address later) or counter (a prize coupon is
+#                      issued with the draw) [mail]
 #   BENCH_SYSTEMS      which systems to run ["huohua postgres redis"]; also
 #                      "postgres-fn": the same PostgreSQL draw as one call of a
 #                      server-side function (one round trip instead of five)
@@ -47,6 +50,7 @@ CONNS="${BENCH_CONNECTIONS:-64}"
 GEN_THREADS="${BENCH_WRK_THREADS:-2}"
 MEMBERS="${BENCH_MEMBERS:-10000}"
 STOCK="${BENCH_STOCK:-10000000}"
+FULFILMENT="${BENCH_FULFILMENT:-mail}"
 SYSTEMS="${BENCH_SYSTEMS-huohua postgres redis}"
 TMPBASE="${BENCH_TMPDIR:-$root/bench/results}"
 DO_BUILD="${BENCH_BUILD:-1}"
@@ -152,6 +156,12 @@ trap cleanup EXIT
 # jnum KEY JSON — a numeric field of a flat JSON object (first match).
 jnum() { sed -n "s/.*\"$1\":\([-0-9.eE+]*\).*/\1/p" <<<"$2" | head -n1; }
 calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
+# route_count FILE CLASS — the server's answers to the draw route with status
+# class CLASS (a regex for the first digit) in a /metrics dump.
+route_count() {
+  awk -v c="$2" '$1 ~ "^huohua_http_requests_total\\{route=\"/api/member/lottery/\\{id\\}/draws\",method=\"POST\",status=\"" c "xx\"\\}$" { s += $2 }
+    END { print s + 0 }' "$1"
+}
 # metric NAME FILE — value of an unlabelled Prometheus sample.
 metric() { awk -v n="$1" '$1 == n { print $2; found = 1 } END { if (!found) print 0 }' "$2"; }
 fmt() { awk -v v="$1" -v d="${2:-1}" 'BEGIN { if (v == "" || v == "n/a") print "n/a"; else printf "%.*f", d, v }'; }
@@ -277,9 +287,10 @@ run_huohua() {
   local p
   for p in "一等奖 first:$W1" "二等奖 second:$W2" "三等奖 third:$W3"; do
     api POST "/api/campaigns/$campaign/prizes" "$(jq -nc --arg n "${p%%:*}" --argjson w "${p##*:}" --argjson s "$STOCK" \
-      '{name: $n, stock: $s, weight: $w, fulfilment: "mail"}')" >/dev/null
+      --arg f "$FULFILMENT" '{name: $n, stock: $s, weight: $w, fulfilment: $f}')" >/dev/null
   done
-  api PUT "/api/campaigns/$campaign/pool" "$(jq -nc --argjson w "$W_NONE" '{no_prize_weight: $w, no_prize_label: "谢谢参与"}')" >/dev/null
+  api PUT "/api/campaigns/$campaign/lottery-pool" \
+    "$(jq -nc --argjson w "$W_NONE" '{no_prize_weight: $w, no_prize_label: "谢谢参与"}')" >/dev/null
   api POST "/api/campaigns/$campaign/publish" >/dev/null
 
   local out res
@@ -314,6 +325,12 @@ run_huohua() {
   [ "$(calc "$(metric huohua_store_failed_commits_total "$a") - $(metric huohua_store_failed_commits_total "$b")")" = 0 ] ||
     die "[huohua] failed commits during the run"
   R[huohua.commits_per_s]="$(calc "$dc / $dur")"
+  # the server's own count of answers to the draw route agrees with wrk's
+  local s2xx sbad
+  s2xx="$(calc "$(route_count "$a" 2) - $(route_count "$b" 2)")"
+  sbad="$(calc "$(route_count "$a" '[^2]') - $(route_count "$b" '[^2]')")"
+  [ "$sbad" = 0 ] || die "[huohua] the server answered $sbad non-2xx draws"
+  awk -v s="$s2xx" -v w="$ok" 'BEGIN { exit !(s >= w) }' || die "[huohua] server counted $s2xx 2xx draws, wrk $ok"
   local bsum bcnt
   bsum="$(calc "$(metric huohua_store_batch_size_sum "$a") - $(metric huohua_store_batch_size_sum "$b")")"
   bcnt="$(calc "$(metric huohua_store_batch_size_count "$a") - $(metric huohua_store_batch_size_count "$b")")"
@@ -326,6 +343,10 @@ run_huohua() {
   [ "$bad" = 0 ] || die "[huohua] stock check failed: $bad prize(s) whose stock taken differs from the wins recorded"
   draws="$(sqlite3 "$db" "SELECT count(*) FROM lottery_draws WHERE campaign_id = $campaign")"
   awk -v d="$draws" -v w="$ok" 'BEGIN { exit !(d >= w) }' || die "[huohua] $draws draws stored, wrk counted $ok answers"
+  # and Huohua's own verifier: every stored draw replayed from the seed
+  "$bin" lottery verify "$campaign" --db "$db" >"$dir/verify.txt" 2>&1 ||
+    { cat "$dir/verify.txt" >&2; die "[huohua] huohua lottery verify $campaign failed"; }
+  R[huohua.verify]="$(tail -n1 "$dir/verify.txt")"
   R[huohua.draws]="$ok"
   R[huohua.dur]="$dur"
   R[huohua.dps]="$(calc "$ok / $dur")"
@@ -519,7 +540,7 @@ echo "disk    : $fs_type on $fs_dev ($work)"
 echo "idle    : ${idle_before}% of the CPUs idle in the second before the runs"
 echo "fsync   : $(fmt "$(jnum mean_ms "$fsync_ow")" 3) ms mean / $(fmt "$(jnum p99_ms "$fsync_ow")" 3) ms p99 per 4 KiB pwrite+fdatasync in place;" \
      "$(fmt "$(jnum mean_ms "$fsync_ap")" 3) ms mean / $(fmt "$(jnum p99_ms "$fsync_ap")" 3) ms p99 appending  [bench/fsync_cost.c]"
-echo "pool    : 3 prizes x $STOCK stock, weights $W1/$W2/$W3, no prize $W_NONE (of $W_TOTAL); $MEMBERS members;" \
+echo "pool    : 3 prizes x $STOCK stock, weights $W1/$W2/$W3, no prize $W_NONE (of $W_TOTAL); Huohua fulfilment $FULFILMENT; $MEMBERS members;" \
      "$CONNS concurrent clients, ${GEN_THREADS} load-generator threads, ${SECS}s measured after ${WARMUP}s warm-up"
 echo
 printf '%-9s %10s %9s %8s %8s %8s %8s %8s %8s %7s %5s\n' \
@@ -538,6 +559,7 @@ fi
 echo "targets : Huohua/PostgreSQL ${r_pg}x (target >= ${TARGET_PG}x: $s_pg);" \
      "Huohua/Redis ${r_redis}x (target >= ${TARGET_REDIS}x: $s_redis)"
 [ -n "${R[postgres-fn.dps]:-}" ] && echo "          (Huohua/PostgreSQL with the draw in one server-side function: $(ratio "$(dps huohua)" "$(dps postgres-fn)")x)"
+[ -n "${R[huohua.verify]:-}" ] && echo "verify  : huohua lottery verify: ${R[huohua.verify]}"
 echo "checks  : per prize, stock taken = wins recorded, never below 0; draws stored >= draws answered (all systems)"
 echo "columns : draws/s = successful draws / measured seconds; p50/p99 = client-side latency (wrk; pgbench's"
 echo "          per-transaction log; redis-benchmark); srv-cpu = server CPU seconds per second (PostgreSQL:"
