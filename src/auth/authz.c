@@ -105,6 +105,15 @@ hh_status hh_authz(const hh_principal *p, hh_action act, const hh_scope *s)
     case HH_ACT_COUNTER:
         ok = staff || bm;
         break;
+    case HH_ACT_STORE_TASK:
+        /* an object without a store (a receipt from a store not on file) is the brand's */
+        if (targetless(s))
+            ok = bm || staff;
+        else if (bm)
+            ok = intersects(p, s);
+        else if (staff)
+            ok = s->store_id && s->store_id == p->store_id;
+        break;
     case HH_ACT_AUDIT_READ:
     case HH_ACT_ADMIN:
         break;
@@ -167,8 +176,12 @@ static const char *const brand_scoped_sql[] = {
     "SELECT enterprise_id, brand_id, store_id FROM activities WHERE id = ?",
     "SELECT s.enterprise_id, a.brand_id, a.store_id FROM activity_signups s"
     " JOIN activities a ON a.id = s.activity_id WHERE s.id = ?",
+    /* gifts may be enterprise-wide (no brand): only the owner writes those */
+    "SELECT enterprise_id, coalesce(brand_id, 0) AS brand_id, NULL AS store_id FROM gifts WHERE id = ?",
+    "SELECT o.enterprise_id, coalesce(g.brand_id, 0) AS brand_id, o.store_id FROM gift_orders o"
+    " JOIN gifts g ON g.id = o.gift_id WHERE o.id = ?",
 };
-_Static_assert(sizeof brand_scoped_sql / sizeof brand_scoped_sql[0] == HH_T_ACTIVITY_SIGNUP - HH_T_CAMPAIGN + 1,
+_Static_assert(sizeof brand_scoped_sql / sizeof brand_scoped_sql[0] == HH_T_GIFT_ORDER - HH_T_CAMPAIGN + 1,
                "one scope query per reward target");
 
 hh_status hh_scope_load(hh_db *db, hh_target t, int64_t id, hh_scope *out)
@@ -228,6 +241,12 @@ hh_status hh_scope_load(hh_db *db, hh_target t, int64_t id, hh_scope *out)
         if (st != HH_OK) return st;
         out->brands[out->nbrands++] = json_integer_value(json_object_get(row, "brand_id"));
         break;
+    case HH_T_POINTS_RULE:
+        st = hh_db_one(db, &row, "SELECT enterprise_id, brand_id FROM points_rules WHERE id = ?", HH_A(HH_I(id)));
+        if (st != HH_OK) return st;
+        if (json_is_integer(json_object_get(row, "brand_id")))
+            out->brands[out->nbrands++] = json_integer_value(json_object_get(row, "brand_id"));
+        break;
     case HH_T_TOUCHPOINT:
     case HH_T_TP_BATCH:
         st = hh_db_one(db, &row,
@@ -240,7 +259,7 @@ hh_status hh_scope_load(hh_db *db, hh_target t, int64_t id, hh_scope *out)
         out->store_id = json_integer_value(json_object_get(row, "store_id"));
         break;
     default:
-        if (t >= HH_T_CAMPAIGN && t <= HH_T_ACTIVITY_SIGNUP) {
+        if (t >= HH_T_CAMPAIGN && t <= HH_T_GIFT_ORDER) {
             st = hh_db_one(db, &row, brand_scoped_sql[t - HH_T_CAMPAIGN], HH_A(HH_I(id)));
             if (st != HH_OK) return st;
             out->brands[out->nbrands++] = json_integer_value(json_object_get(row, "brand_id"));

@@ -4,7 +4,10 @@
  */
 #include "auth/auth.h"
 #include "cli/cli.h"
+#include "points/mall.h"
+#include "points/points.h"
 #include "core/phone.h"
+#include "reward/reward.h"
 
 #include <getopt.h>
 #include <sodium.h>
@@ -149,6 +152,12 @@ int hh_cmd_demo(hh_app *app, bool quiet)
             if (hh_password_hash(DEMO_PASSWORD, d->hashes[i]) != HH_OK) return 1;
     }
     hh_status st = hh_store_write_sync(app->store, demo_apply, d);
+    if (st == HH_OK) st = hh_demo_redeem(app->store);
+    if (st == HH_OK) st = hh_demo_envelopes(app->store);
+    if (st == HH_OK && !d->existed) st = hh_demo_receipts(app->store);
+    if (st == HH_OK) st = hh_demo_coupons(app->store);
+    if (st == HH_OK) st = hh_demo_points(app->store, d->enterprise_id);
+    if (st == HH_OK) st = hh_demo_mall(app->store, d->enterprise_id);
     if (st != HH_OK) {
         fprintf(stderr, "huohua: loading the demo data failed (%s)\n", hh_status_code(st));
         free(d);

@@ -6,7 +6,10 @@
 #include "auth/auth.h"
 #include "core/log.h"
 #include "member/member.h"
+#include "reward/reward.h"
+#include "points/points.h"
 #include "touch/touch.h"
+#include "reward/reward.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -32,7 +35,9 @@ static const char *usage_text =
     "  bench-members N   N members with sessions, for load tests (prints member_id token)\n"
     "  backup FILE       copy the live database to FILE (safe while serving)\n"
     "  import members FILE.csv   import legacy members (dedupe by phone, error report)\n"
+    "  check             verify the points ledger and stock invariants (exit 1 on a problem)\n"
     "  routes            list the API routes\n"
+    "  lottery verify ID recompute every draw of a lottery campaign from its seed\n"
     "\n"
     "Common options (environment variable in brackets):\n"
     "  --db FILE            SQLite database [HUOHUA_DB] (default ./huohua.db)\n"
@@ -58,7 +63,13 @@ static const char *serve_help =
     "  --sms-provider NAME    SMS provider: log (codes in the server log) or http [HUOHUA_SMS_PROVIDER] (log)\n"
     "  --sms-url URL          http provider: where messages are POSTed [HUOHUA_SMS_URL]\n"
     "                         (its HMAC key comes from HUOHUA_SMS_SECRET only, never a flag)\n"
-    "  --public-url URL       base URL printed in QR codes [HUOHUA_PUBLIC_URL] (http://LISTEN:PORT)\n";
+    "  --payout-provider NAME red envelope payouts: log (paid at once, logged) or http [HUOHUA_PAYOUT_PROVIDER] (log)\n"
+    "  --payout-url URL       http provider: where payouts are POSTed [HUOHUA_PAYOUT_URL]\n"
+    "                         (its HMAC key comes from HUOHUA_PAYOUT_SECRET only, never a flag)\n"
+    "  --payout-attempts N    tries of a payout before it is failed [HUOHUA_PAYOUT_ATTEMPTS] (5)\n"
+    "  --public-url URL       base URL printed in QR codes [HUOHUA_PUBLIC_URL] (http://LISTEN:PORT)\n"
+    "For tests only: HUOHUA_CLOCK=MS fixes the server's wall clock at that UTC millisecond\n"
+    "(expiry, levels and daily limits across dates); never set it in production.\n";
 
 static const char *env_or(const char *name, const char *dflt)
 {
@@ -87,11 +98,15 @@ void hh_config_defaults(hh_config *c)
     c->public_url = env_or("HUOHUA_PUBLIC_URL", "");
     c->sms_url = env_or("HUOHUA_SMS_URL", "");
     c->sms_secret = env_or("HUOHUA_SMS_SECRET", "");
+    c->payout_provider = env_or("HUOHUA_PAYOUT_PROVIDER", "log");
+    c->payout_url = env_or("HUOHUA_PAYOUT_URL", "");
+    c->payout_secret = env_or("HUOHUA_PAYOUT_SECRET", "");
+    c->payout_attempts = atoi(env_or("HUOHUA_PAYOUT_ATTEMPTS", "5"));
 }
 
 enum {
     O_DB = 1000, O_LISTEN, O_PORT, O_WEB, O_THREADS, O_BATCH, O_BODY, O_CONNS, O_IDLE, O_ALOG,
-    O_LOG, O_SESSION, O_SMS, O_JSON, O_QUIET, O_PUBLIC, O_SMS_URL
+    O_LOG, O_SESSION, O_SMS, O_JSON, O_QUIET, O_PUBLIC, O_SMS_URL, O_PAYOUT, O_PAYOUT_URL, O_PAYOUT_ATTEMPTS
 };
 
 static const struct option common_opts[] = {
@@ -110,6 +125,9 @@ static const struct option common_opts[] = {
     {"sms-provider", required_argument, 0, O_SMS},
     {"public-url", required_argument, 0, O_PUBLIC},
     {"sms-url", required_argument, 0, O_SMS_URL},
+    {"payout-provider", required_argument, 0, O_PAYOUT},
+    {"payout-url", required_argument, 0, O_PAYOUT_URL},
+    {"payout-attempts", required_argument, 0, O_PAYOUT_ATTEMPTS},
     {"json", no_argument, 0, O_JSON},
     {"quiet", no_argument, 0, O_QUIET},
     {"help", no_argument, 0, 'h'},
@@ -153,6 +171,9 @@ static void parse_opts(hh_config *c, flags *f, int argc, char **argv)
             break;
         case O_SMS: c->sms_provider = optarg; break;
         case O_SMS_URL: c->sms_url = optarg; break;
+        case O_PAYOUT: c->payout_provider = optarg; break;
+        case O_PAYOUT_URL: c->payout_url = optarg; break;
+        case O_PAYOUT_ATTEMPTS: c->payout_attempts = parse_int(optarg, "--payout-attempts", 1, 20); break;
         case O_PUBLIC: c->public_url = optarg; break;
         case O_JSON: f->json = true; break;
         case O_QUIET: f->quiet = true; break;
@@ -209,6 +230,29 @@ static int cmd_serve(hh_app *app)
         fprintf(stderr, "huohua: the http SMS provider needs HUOHUA_SMS_URL and HUOHUA_SMS_SECRET (16+ characters)\n");
         return 2;
     }
+    if (strcmp(app->cfg.payout_provider, "log") && strcmp(app->cfg.payout_provider, "http")) {
+        fprintf(stderr, "huohua: unknown payout provider %s (known: log, http)\n", app->cfg.payout_provider);
+        return 2;
+    }
+    if (!strcmp(app->cfg.payout_provider, "http") &&
+        (!*app->cfg.payout_url || strlen(app->cfg.payout_secret) < 16)) {
+        fprintf(stderr, "huohua: the http payout provider needs HUOHUA_PAYOUT_URL and HUOHUA_PAYOUT_SECRET (16+ characters)\n");
+        return 2;
+    }
+    if (app->cfg.payout_attempts < 1 || app->cfg.payout_attempts > 20) {
+        fprintf(stderr, "huohua: HUOHUA_PAYOUT_ATTEMPTS must be a whole number from 1 to 20\n");
+        return 2;
+    }
+    const char *fixed_clock = getenv("HUOHUA_CLOCK");
+    if (fixed_clock && *fixed_clock) {
+        int64_t ms;
+        if (!hh_parse_i64(fixed_clock, &ms) || ms <= 0) {
+            fprintf(stderr, "huohua: HUOHUA_CLOCK must be a time in UTC milliseconds\n");
+            return 2;
+        }
+        hh_clock_set(ms); /* tests only (see serve --help) */
+        hh_warn("server.clock_fixed", "{s:I}", "now_ms", (json_int_t)ms);
+    }
     if (open_store(app)) return 1;
     hh_divisions_load(app);
     if (hh_code_key_load(app->store, app->code_key) != HH_OK) {
@@ -232,8 +276,11 @@ static int cmd_serve(hh_app *app)
     mkdir(app->files_dir, 0750);
     hh_tp_batches_resume(app);
     hh_product_batches_resume(app);
+    hh_lottery_batches_resume(app);
+    hh_coupon_batches_resume(app);
     hh_imports_recover(app);
     if (!strcmp(app->cfg.sms_provider, "http")) hh_sms_dispatcher_start(app);
+    hh_payout_dispatcher_start(app);
     printf("huohua listening on http://%s:%d/\n", app->cfg.listen, app->bound_port);
     printf("  admin console  http://%s:%d/admin/\n  staff app      http://%s:%d/staff/\n"
            "  member H5      http://%s:%d/m/\n",
@@ -249,6 +296,7 @@ static int cmd_serve(hh_app *app)
         int sig = sigtimedwait(&set, NULL, &tick);
         if (sig == SIGINT || sig == SIGTERM) break;
         hh_log_flush();
+        hh_receipts_tick(app); /* event reminders, stale receipt photos */
         int64_t now = hh_now_ms();
         if (now - last_housekeeping > 600000) {
             last_housekeeping = now;
@@ -258,12 +306,14 @@ static int cmd_serve(hh_app *app)
             cmd->ud = cmd;
             hh_store_submit(app->store, cmd);
             hh_tags_recompute_all(app->store);
+            hh_points_housekeeping(app->store); /* expiry, level reviews */
         }
     }
     hh_info("server.stopping", NULL);
     atomic_store(&app->stopping, true);
     hh_server_stop(app);
     hh_sms_dispatcher_stop();
+    hh_payout_dispatcher_stop();
     hh_workers_stop();
     hh_store_close(app->store);
     json_decref(app->divisions);
@@ -343,6 +393,7 @@ int main(int argc, char **argv)
         }
         return hh_cmd_import_members(&app, argc - 2, argv + 2);
     }
+    if (!strcmp(cmd, "lottery")) return hh_cmd_lottery(&app, argc - 1, argv + 1);
     if ((!strcmp(cmd, "user") || !strcmp(cmd, "enterprise")) && argc > 2 && !strcmp(argv[2], "add")) {
         sub_argc--;
         sub_argv++;
@@ -394,6 +445,10 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "backup")) {
         if (f.help) return puts("Usage: huohua backup FILE [--db FILE]\nCopies the database with SQLite's online backup; safe while the server runs."), 0;
         return cmd_backup(&app, optind < sub_argc ? sub_argv[optind] : NULL);
+    }
+    if (!strcmp(cmd, "check")) {
+        if (f.help) return fputs(hh_check_help, stdout), 0;
+        return hh_cmd_check(&app, f.json);
     }
     if (!strcmp(cmd, "routes")) {
         if (f.help) return puts("Usage: huohua routes [--json]"), 0;

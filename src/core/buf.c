@@ -4,6 +4,7 @@
 #include "core/buf.h"
 #include "core/hh.h"
 
+#include <csv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,4 +43,14 @@ void hh_buf_printf(hh_buf *b, const char *fmt, ...)
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
+}
+
+void hh_buf_csv(hh_buf *b, const char *s, bool last)
+{
+    size_t n = strlen(s ? s : "");
+    char *q = hh_xmalloc(n * 2 + 3);
+    size_t w = csv_write(q, n * 2 + 3, s ? s : "", n);
+    hh_buf_add(b, q, w);
+    free(q);
+    hh_buf_add(b, last ? "\r\n" : ",", last ? 2 : 1);
 }

@@ -6,6 +6,7 @@
 #ifndef HH_BUF_H
 #define HH_BUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct hh_buf {
@@ -16,5 +17,7 @@ typedef struct hh_buf {
 void hh_buf_add(hh_buf *b, const char *s, size_t n);
 void hh_buf_puts(hh_buf *b, const char *s);
 void hh_buf_printf(hh_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One CSV field, quoted by libcsv (s may be NULL: empty), then "," or the line end. */
+void hh_buf_csv(hh_buf *b, const char *s, bool last);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include "core/localtime.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unicode/ucal.h>
@@ -14,6 +15,13 @@
 
 static _Thread_local UCalendar *cal;
 static _Thread_local char cal_tz[64];
+
+/* a thread's calendar is closed when the thread ends (writer threads come and
+ * go with their store) */
+static pthread_key_t cal_key;
+static pthread_once_t cal_once = PTHREAD_ONCE_INIT;
+static void cal_close(void *c) { ucal_close(c); }
+static void cal_key_init(void) { pthread_key_create(&cal_key, cal_close); }
 
 static UCalendar *calendar(const char *tz)
 {
@@ -26,10 +34,13 @@ static UCalendar *calendar(const char *tz)
     u_uastrncpy(zone, tz, 63);
     zone[63] = 0;
     cal = ucal_open(zone, -1, "en_US_POSIX", UCAL_GREGORIAN, &err);
+    pthread_once(&cal_once, cal_key_init);
     if (U_FAILURE(err)) {
         cal = NULL;
+        pthread_setspecific(cal_key, NULL);
         return NULL;
     }
+    pthread_setspecific(cal_key, cal);
     snprintf(cal_tz, sizeof cal_tz, "%s", tz);
     return cal;
 }

@@ -26,6 +26,11 @@ typedef struct hh_config {
     const char *sms_provider;  /* HUOHUA_SMS_PROVIDER: log (default) or http */
     const char *sms_url;       /* HUOHUA_SMS_URL: the http provider's endpoint */
     const char *sms_secret;    /* HUOHUA_SMS_SECRET: HMAC key of the http provider */
+    const char *payout_provider; /* HUOHUA_PAYOUT_PROVIDER, --payout-provider: red envelope
+                                  * payouts, log (default) or http */
+    const char *payout_url;    /* HUOHUA_PAYOUT_URL, --payout-url: the http provider's endpoint */
+    const char *payout_secret; /* HUOHUA_PAYOUT_SECRET: HMAC key of the http provider */
+    int payout_attempts;       /* HUOHUA_PAYOUT_ATTEMPTS, --payout-attempts: tries before failed (5) */
     const char *public_url;    /* HUOHUA_PUBLIC_URL, --public-url: base of QR links
                                 * (default http://LISTEN:PORT) */
 } hh_config;

@@ -74,6 +74,8 @@ typedef enum {
     HH_ACT_MEMBER_READ,     /* member records (masked) */
     HH_ACT_MEMBER_WRITE,    /* profile edits, identities, ownership, tags */
     HH_ACT_COUNTER,         /* counter work: register members, look them up */
+    HH_ACT_STORE_TASK,      /* store work on a brand's object (review a receipt, check in a
+                             * guest): brand managers of its brand, staff of its store only */
 } hh_action;
 
 /* The kind of object named by the route's {id} path parameter. The server
@@ -107,6 +109,9 @@ typedef enum {
     HH_T_RECEIPT_TIER,
     HH_T_ACTIVITY,
     HH_T_ACTIVITY_SIGNUP,
+    HH_T_GIFT,
+    HH_T_GIFT_ORDER,
+    HH_T_POINTS_RULE,   /* scoped by its brand; enterprise-wide rules (no brand) are the owner's */
 } hh_target;
 
 typedef hh_status (*hh_handler)(hh_req *r);
@@ -124,6 +129,9 @@ typedef struct hh_route {
 } hh_route;
 
 #define HH_MAX_UPLOAD ((int64_t)2 << 30)
+/* Uploads by members (receipt photos) are capped much lower: a member session
+ * must not be able to fill the disk. */
+#define HH_MAX_MEMBER_UPLOAD ((int64_t)8 << 20)
 
 /* Scope of an object, for authz. */
 typedef struct hh_scope {

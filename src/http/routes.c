@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "http/http.h"
 #include "member/member.h"
+#include "points/mall.h"
 #include "points/points.h"
 #include "reward/reward.h"
 #include "org/org.h"

@@ -377,6 +377,11 @@ static void finish_status(hh_req *r, hh_status st)
     r->state = ST_READY;
 }
 
+static int64_t upload_cap(const hh_req *r)
+{
+    return r->route && r->route->auth == HH_AUTH_MEMBER ? HH_MAX_MEMBER_UPLOAD : HH_MAX_UPLOAD;
+}
+
 /* Upload routes: check who is asking before any byte is stored, then open the
  * file the body streams into. HH_OK also for routes that are not uploads. */
 static hh_status start_upload(hh_req *r)
@@ -440,7 +445,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             finish_status(r, r->err.st ? r->err.st : HH_E_UNAVAILABLE);
             return queue_answer(r, c);
         }
-        int64_t cap = r->upload_path ? HH_MAX_UPLOAD : (int64_t)app->cfg.max_body;
+        int64_t cap = r->upload_path ? upload_cap(r) : (int64_t)app->cfg.max_body;
         if (cl && hh_parse_i64(cl, &clen) && clen > cap) {
             r->body_too_large = true;
             /* A body somewhat over the cap is read and dropped so that the
@@ -458,7 +463,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
     if (r->state == ST_BODY && *upload_size && r->upload_path) {
         size_t n = *upload_size;
-        if (!r->body_too_large && r->upload_len + (int64_t)n <= HH_MAX_UPLOAD) {
+        if (!r->body_too_large && r->upload_len + (int64_t)n <= upload_cap(r)) {
             for (size_t off = 0; off < n;) {
                 ssize_t w = write(r->upload_fd, upload_data + off, n - off);
                 if (w <= 0) {

@@ -11,8 +11,8 @@
 #include "core/log.h"
 #include "core/phone.h"
 #include "http/app.h"
+#include "points/points.h"
 
-#include <csv.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -45,6 +45,13 @@ static const char *const merge_moves[] = {
     "UPDATE sample_requests SET member_id = ?1 WHERE member_id = ?2",
     "UPDATE receipts SET member_id = ?1 WHERE member_id = ?2",
     "UPDATE activity_signups SET member_id = ?1 WHERE member_id = ?2",
+    /* gift mall and referrals: the survivor keeps one referral as the referred person */
+    "UPDATE gift_orders SET member_id = ?1 WHERE member_id = ?2",
+    "UPDATE referrals SET referrer_id = ?1 WHERE referrer_id = ?2",
+    "UPDATE referrals SET referred_id = ?1 WHERE referred_id = ?2"
+    " AND NOT EXISTS (SELECT 1 FROM referrals WHERE referred_id = ?1)",
+    "UPDATE touchpoints SET referrer_member_id = ?1 WHERE referrer_member_id = ?2"
+    " AND NOT EXISTS (SELECT 1 FROM touchpoints WHERE referrer_member_id = ?1)",
     NULL,
 };
 
@@ -462,6 +469,8 @@ static hh_status merge_write(hh_db *tx, hh_req *r)
         return hh_fail(r, HH_E_CONFLICT, "merged_id", "该会员记录已合并或已删除", "This record was already merged or erased");
     for (int i = 0; merge_moves[i]; i++)
         if ((st = hh_db_run(tx, NULL, merge_moves[i], HH_A(HH_I(in->survivor_id), HH_I(in->merged_id))))) return st;
+    /* points move in one ledger transfer, lots with their expiry (src/points/ledger.c) */
+    if ((st = hh_points_merge(tx, r->who.enterprise_id, in->survivor_id, in->merged_id))) return st;
     /* the survivor keeps its own profile and fills blanks from the other; the
      * most recent consent decision wins; the person is a member since the
      * earlier registration; first touch is the earlier one, last the later */
@@ -580,16 +589,6 @@ hh_status hh_h_member_erase(hh_req *r)
 
 #define EXPORT_MAX 200000
 
-static void csv_field(hh_buf *b, const char *s, bool last)
-{
-    size_t n = strlen(s ? s : "");
-    char *q = hh_xmalloc(n * 2 + 3);
-    size_t w = csv_write(q, n * 2 + 3, s ? s : "", n);
-    hh_buf_add(b, q, w);
-    free(q);
-    hh_buf_add(b, last ? "\r\n" : ",", last ? 2 : 1);
-}
-
 static hh_status export_build(hh_db *db, hh_req *r, bool unmasked)
 {
     json_t *rows;
@@ -608,7 +607,7 @@ static hh_status export_build(hh_db *db, hh_req *r, bool unmasked)
     hh_buf_add(&b, "\xEF\xBB\xBF", 3); /* BOM: Excel opens UTF-8 CSV correctly */
     static const char *const head[] = {"会员ID", "手机号", "姓名", "性别", "生日", "城市代码", "生命周期", "注册方式",
                                        "归属门店", "归属导购", "注册时间(UTC)", "最近活跃(UTC)"};
-    for (size_t i = 0; i < HH_ARRAY_LEN(head); i++) csv_field(&b, head[i], i + 1 == HH_ARRAY_LEN(head));
+    for (size_t i = 0; i < HH_ARRAY_LEN(head); i++) hh_buf_csv(&b, head[i], i + 1 == HH_ARRAY_LEN(head));
     int64_t now = hh_now_ms();
     size_t i;
     json_t *m;
@@ -632,7 +631,7 @@ static hh_status export_build(hh_db *db, hh_req *r, bool unmasked)
                                json_string_value(json_object_get(m, "registered_via")),
                                json_string_value(json_object_get(m, "owner_store_name")),
                                json_string_value(json_object_get(m, "owner_staff_name")), created, active};
-        for (size_t k = 0; k < HH_ARRAY_LEN(cells); k++) csv_field(&b, cells[k], k + 1 == HH_ARRAY_LEN(cells));
+        for (size_t k = 0; k < HH_ARRAY_LEN(cells); k++) hh_buf_csv(&b, cells[k], k + 1 == HH_ARRAY_LEN(cells));
     }
     json_decref(rows);
     hh_reply_raw(r, 200, "text/csv; charset=utf-8", b.data, b.len);

@@ -9,6 +9,7 @@
 #include "auth/auth.h"
 #include "core/phone.h"
 #include "http/app.h"
+#include "points/points.h"
 #include "touch/touch.h"
 
 #include <string.h>
@@ -172,6 +173,7 @@ hh_status hh_h_counter_lookup(hh_req *r)
     st = counter_json(db, r, id, &m);
     if (st == HH_E_NOT_FOUND) return hh_fail(r, st, code ? "code" : "phone", "会员不存在", "No such member");
     if (st) return st;
+    json_object_set_new(m, "points", hh_points_summary(db, id)); /* balance and level at a glance */
     hh_reply(r, 200, json_pack("{s:o}", "member", m));
     return HH_OK;
 }

@@ -3,6 +3,8 @@
  * hh_member_identify in member.h), lifecycle thresholds, and analytics events.
  */
 #include "member/member.h"
+#include "points/mall.h"
+#include "points/points.h"
 #include "touch/touch.h"
 
 #include <stdlib.h>
@@ -163,5 +165,10 @@ hh_status hh_member_identify(hh_db *tx, hh_identify *id)
     st = hh_event(tx, id->enterprise_id, kind, id->member_id, tp_id, brand_id, store_id, staff_id,
                   id->device_id, props);
     json_decref(props);
+    /* registered through a member's referral link: record who referred the person */
+    if (!st && id->created && tp_id) st = hh_referral_on_register(tx, id->enterprise_id, id->member_id, tp_id, id->device_id);
+    /* registration points by the earn rules (src/points/rules.c) */
+    if (!st && id->created)
+        st = hh_points_on_register(tx, id->enterprise_id, id->member_id, brand_id, store_id, staff_id, tp_id);
     return st;
 }

@@ -122,10 +122,15 @@ hh_status hh_h_tag_apply(hh_req *r);
 void hh_tags_recompute_all(hh_store *store);
 
 /* SMS: queue a message in the outbox inside the caller's write and hand it to
- * the configured provider. kind is "otp" or "marketing" (marketing messages
- * get the opt-out line). */
+ * the configured provider. kind is "otp", "marketing" (marketing messages get
+ * the opt-out line) or "service" (a transactional notice such as an event
+ * reminder: no consent needed, no opt-out line). */
 hh_status hh_sms_send(hh_db *tx, hh_req *r, int64_t enterprise_id, const char *phone,
                       const char *kind, const char *text);
+/* The same outside a request (housekeeping): provider is the configured one
+ * (app->cfg.sms_provider; NULL = "log"). */
+hh_status hh_sms_queue(hh_db *tx, const char *provider, int64_t enterprise_id, const char *phone,
+                       const char *kind, const char *text);
 /* The http provider's delivery thread (member/sms_http.c). */
 void hh_sms_dispatcher_start(hh_app *app);
 void hh_sms_dispatcher_stop(void);

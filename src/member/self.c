@@ -7,6 +7,7 @@
 #include "auth/auth.h"
 #include "core/phone.h"
 #include "http/app.h"
+#include "points/points.h"
 #include "touch/touch.h"
 
 #include <stdio.h>
@@ -117,10 +118,12 @@ static hh_status me_update_write(hh_db *tx, hh_req *r)
 {
     hh_status st = hh__write_profile(tx, r->who.id, r->ud);
     json_t *m;
+    int64_t points = 0; /* the profile-completion award (once), src/points/rules.c */
     if (st || (st = hh_event(tx, r->who.enterprise_id, "member.profile_updated", r->who.id, 0, 0, 0, 0, NULL, NULL)) ||
+        (st = hh_points_on_profile(tx, r->who.enterprise_id, r->who.id, &points)) ||
         (st = hh_member_self_json(tx, r->who.id, &m)))
         return st;
-    hh_reply(r, 200, json_pack("{s:o}", "member", m));
+    hh_reply(r, 200, json_pack("{s:o, s:I}", "member", m, "points_awarded", (json_int_t)points));
     return HH_OK;
 }
 

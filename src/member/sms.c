@@ -5,43 +5,57 @@
  * can read them; it is the only place a code is ever logged.
  * The "http" provider queues the message; member/sms_http.c delivers it.
  * Marketing messages carry the opt-out line the MIIT rules require; OTP
- * messages are transactional and do not.
+ * codes and service notices (an event reminder) are transactional and do not.
  */
 #include "member/member.h"
 #include "core/log.h"
 #include "core/phone.h"
 #include "http/app.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define OPT_OUT " 拒收请回复R"
 
-hh_status hh_sms_send(hh_db *tx, hh_req *r, int64_t enterprise_id, const char *phone,
-                      const char *kind, const char *text)
+hh_status hh_sms_queue(hh_db *tx, const char *provider, int64_t enterprise_id, const char *phone,
+                       const char *kind, const char *text)
 {
-    const char *provider = r->app->cfg.sms_provider ? r->app->cfg.sms_provider : "log";
-    if (!strcmp(kind, "marketing")) text = hh_sprintf(r->arena, "%s%s", text, OPT_OUT);
+    if (!provider) provider = "log";
+    char *marked = NULL;
+    if (!strcmp(kind, "marketing")) {
+        size_t n = strlen(text) + sizeof OPT_OUT;
+        marked = hh_xmalloc(n);
+        snprintf(marked, n, "%s%s", text, OPT_OUT);
+        text = marked;
+    }
+    bool log = !strcmp(provider, "log");
     hh_status st = hh_db_run(tx, NULL,
                              "INSERT INTO sms_outbox (enterprise_id, phone, kind, text, provider,"
                              " status, created_at, next_attempt_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              HH_A(HH_I(enterprise_id), HH_S(phone), HH_S(kind), HH_S(text), HH_S(provider),
-                                  HH_S(strcmp(provider, "log") ? "queued" : "sent"), HH_I(hh_now_ms()),
-                                  HH_I(hh_now_ms()), strcmp(provider, "log") ? HH_NULL : HH_I(hh_now_ms())));
-    if (st) return st;
-    if (!strcmp(provider, "log")) {
-        const char *code = NULL;
+                                  HH_S(log ? "sent" : "queued"), HH_I(hh_now_ms()), HH_I(hh_now_ms()),
+                                  log ? HH_I(hh_now_ms()) : HH_NULL));
+    if (!st && log) {
+        char code[7] = "";
         if (!strcmp(kind, "otp")) {
             /* the 6 digits of the message */
             for (const char *p = text; *p; p++)
                 if (p[0] >= '0' && p[0] <= '9' && strspn(p, "0123456789") == 6) {
-                    code = hh_strndup(r->arena, p, 6);
+                    memcpy(code, p, 6);
                     break;
                 }
         }
         hh_info("sms.sent", "{s:s, s:s, s:s, s:s?, s:s}", "provider", "log", "phone", phone, "kind",
-                kind, "code", code, "text", text);
+                kind, "code", *code ? code : NULL, "text", text);
     }
-    return HH_OK;
+    free(marked);
+    return st;
+}
+
+hh_status hh_sms_send(hh_db *tx, hh_req *r, int64_t enterprise_id, const char *phone,
+                      const char *kind, const char *text)
+{
+    return hh_sms_queue(tx, r->app->cfg.sms_provider, enterprise_id, phone, kind, text);
 }
 
 hh_status hh_h_sms_outbox(hh_req *r)

@@ -25,7 +25,8 @@ typedef struct hh_grant {
     int64_t touchpoint_id, store_id, staff_id; /* 0: unknown */
     const char *source;              /* coupons.source: claim, staff, admin, campaign, batch,
                                       * receipt, lottery, level, referral, points */
-    int64_t source_id;               /* the receipt, draw, … that caused it; 0: none */
+    int64_t source_id;               /* the receipt, draw, batch … that caused it; 0: none
+                                      * (source "batch": the coupon's batch_id) */
 } hh_grant;
 
 /* hh_fail when r is non-NULL; the status either way. */
@@ -78,6 +79,7 @@ hh_status hh_lottery_grant_draws(hh_db *tx, hh_req *r, const hh_grant *g, int64_
 hh_status hh_reward_event(hh_db *tx, const char *kind, const hh_grant *g, int64_t brand_id, json_t *props);
 
 #include "reward/campaign.h"
+#include "reward/coupon.h"
 #include "reward/redeem.h"
 #include "reward/lottery.h"
 #include "reward/envelope.h"

@@ -288,47 +288,80 @@ const hh_migration hh_migrations[] = {
      "CREATE INDEX redemptions_store ON redemptions(store_id, at);"
      "CREATE INDEX redemptions_staff ON redemptions(staff_id, at);"
      "CREATE INDEX redemptions_coupon ON redemptions(coupon_id);"
+     /* one live redemption per coupon, whatever the code above does (SPEC §4.2) */
+     "CREATE UNIQUE INDEX redemptions_live ON redemptions(coupon_id) WHERE undone_at IS NULL;"
+     "CREATE INDEX redemptions_ent ON redemptions(enterprise_id, at);"
      "CREATE INDEX redemptions_member ON redemptions(member_id) WHERE member_id IS NOT NULL;"
 
-     /* ---- lottery (src/reward/lottery.c) ---- */
+     /* ---- lottery (src/reward/lottery*.c) ---- */
+     /* stock = every unit ever put in (initial + additions), remaining = not yet won:
+      * stock - remaining = won. counter_template_id: the hidden coupon template
+      * (kind "prize") a counter prize is issued as. */
      "CREATE TABLE lottery_prizes ("
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
-     "  name TEXT NOT NULL, image TEXT, value_fen INTEGER NOT NULL DEFAULT 0,"
-     "  stock INTEGER NOT NULL, remaining INTEGER NOT NULL CHECK (remaining >= 0),"
+     "  name TEXT NOT NULL, image TEXT, value_fen INTEGER NOT NULL DEFAULT 0 CHECK (value_fen BETWEEN 0 AND 5000000),"
+     "  stock INTEGER NOT NULL, remaining INTEGER NOT NULL CHECK (remaining >= 0 AND remaining <= stock),"
      "  weight INTEGER NOT NULL CHECK (weight >= 0), daily_cap INTEGER,"
      "  fulfilment TEXT NOT NULL CHECK (fulfilment IN ('counter','mail','coupon','envelope')),"
-     "  coupon_template_id INTEGER, envelope_pool_id INTEGER, is_fallback INTEGER NOT NULL DEFAULT 0,"
+     "  coupon_template_id INTEGER, envelope_pool_id INTEGER, counter_template_id INTEGER,"
+     "  claim_days INTEGER NOT NULL DEFAULT 30, is_fallback INTEGER NOT NULL DEFAULT 0,"
      "  position INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
      "CREATE INDEX lottery_prizes_campaign ON lottery_prizes(campaign_id, position);"
-     /* the weight of drawing nothing lives on the campaign's pool settings */
+     /* the weight of drawing nothing and what happens when a roll lands on a prize that is
+      * out (mode 'redistribute': only available prizes take part; 'fixed': every prize keeps
+      * its share and an unavailable one turns into the fallback prize, or nothing) */
      "CREATE TABLE lottery_pools ("
      "  campaign_id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, no_prize_weight INTEGER NOT NULL DEFAULT 0,"
-     "  no_prize_label TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL);"
+     "  no_prize_label TEXT NOT NULL DEFAULT '',"
+     "  mode TEXT NOT NULL DEFAULT 'redistribute' CHECK (mode IN ('redistribute','fixed')),"
+     "  updated_at INTEGER NOT NULL);"
      "CREATE TABLE lottery_prize_days ("
      "  prize_id INTEGER NOT NULL, day TEXT NOT NULL, won INTEGER NOT NULL,"
      "  PRIMARY KEY (prize_id, day)) WITHOUT ROWID;"
+     /* stock added once a campaign has draws: applies from draw after_draw_id + 1 on
+      * (the verifier replays draws from the initial stock and these additions) */
+     "CREATE TABLE lottery_stock_adds ("
+     "  id INTEGER PRIMARY KEY, prize_id INTEGER NOT NULL, campaign_id INTEGER NOT NULL,"
+     "  after_draw_id INTEGER NOT NULL, quantity INTEGER NOT NULL CHECK (quantity > 0),"
+     "  actor_id INTEGER, at INTEGER NOT NULL);"
+     "CREATE INDEX lottery_stock_adds_campaign ON lottery_stock_adds(campaign_id, after_draw_id);"
+     /* roll: the first 8 bytes of HMAC-SHA-256(seed, draw id) as a signed 64-bit integer */
      "CREATE TABLE lottery_draws ("
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, campaign_id INTEGER NOT NULL,"
      "  member_id INTEGER NOT NULL, at INTEGER NOT NULL,"
      "  entry TEXT NOT NULL CHECK (entry IN ('pass_code','points','receipt','free','grant')), entry_ref INTEGER,"
      "  roll INTEGER NOT NULL, prize_id INTEGER, fallback INTEGER NOT NULL DEFAULT 0,"
      "  claim TEXT CHECK (claim IN ('counter','mail','coupon','envelope')),"
-     "  claim_status TEXT NOT NULL DEFAULT 'none' CHECK (claim_status IN ('none','unclaimed','claimed','shipped','delivered')),"
-     "  coupon_id INTEGER, envelope_id INTEGER, address_json TEXT, tracking_no TEXT,"
+     "  claim_status TEXT NOT NULL DEFAULT 'none'"
+     "    CHECK (claim_status IN ('none','unclaimed','claimed','shipped','delivered','failed')),"
+     "  coupon_id INTEGER, envelope_id INTEGER, address_json TEXT, tracking_no TEXT, claim_error TEXT,"
      "  touchpoint_id INTEGER, store_id INTEGER, staff_id INTEGER);"
      "CREATE INDEX lottery_draws_campaign ON lottery_draws(campaign_id, id);"
      "CREATE INDEX lottery_draws_member ON lottery_draws(member_id, campaign_id, at);"
+     "CREATE INDEX lottery_draws_wins ON lottery_draws(campaign_id, claim_status, id) WHERE prize_id IS NOT NULL;"
+     /* free draws used per member and local day */
+     "CREATE TABLE lottery_free_days ("
+     "  campaign_id INTEGER NOT NULL, member_id INTEGER NOT NULL, day TEXT NOT NULL, n INTEGER NOT NULL,"
+     "  PRIMARY KEY (campaign_id, member_id, day)) WITHOUT ROWID;"
+     /* kind 'codes': printed pass codes generated by a job; 'product': the unit codes of
+      * product_batch_id (一物一码) each enter one draw */
      "CREATE TABLE lottery_pass_batches ("
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, campaign_id INTEGER NOT NULL,"
-     "  quantity INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0,"
+     "  kind TEXT NOT NULL DEFAULT 'codes' CHECK (kind IN ('codes','product')), product_batch_id INTEGER,"
+     "  name TEXT NOT NULL DEFAULT '', quantity INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0,"
      "  status TEXT NOT NULL CHECK (status IN ('running','done','failed')), error TEXT,"
      "  created_by INTEGER, created_at INTEGER NOT NULL, finished_at INTEGER);"
+     "CREATE INDEX lottery_pass_batches_campaign ON lottery_pass_batches(campaign_id, id);"
+     "CREATE UNIQUE INDEX lottery_pass_batches_product ON lottery_pass_batches(campaign_id, product_batch_id)"
+     "  WHERE product_batch_id IS NOT NULL;"
+     /* a printed code, or a product unit's code once it has entered a draw */
      "CREATE TABLE lottery_pass_codes ("
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, campaign_id INTEGER NOT NULL,"
      "  batch_id INTEGER, product_code_id INTEGER, code TEXT NOT NULL,"
      "  used_at INTEGER, member_id INTEGER, draw_id INTEGER);"
      "CREATE UNIQUE INDEX lottery_pass_codes_code ON lottery_pass_codes(enterprise_id, code);"
-     "CREATE INDEX lottery_pass_codes_batch ON lottery_pass_codes(batch_id) WHERE batch_id IS NOT NULL;"
+     "CREATE INDEX lottery_pass_codes_batch ON lottery_pass_codes(batch_id, id) WHERE batch_id IS NOT NULL;"
+     "CREATE INDEX lottery_pass_codes_used ON lottery_pass_codes(batch_id) WHERE used_at IS NOT NULL;"
      /* draws granted to a member (approved receipt, tier, admin) and not yet used */
      "CREATE TABLE lottery_grants ("
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, campaign_id INTEGER NOT NULL,"
@@ -352,9 +385,15 @@ const hh_migration hh_migrations[] = {
      "  source TEXT NOT NULL, source_id INTEGER,"
      "  status TEXT NOT NULL CHECK (status IN ('pending','paid','failed')), provider TEXT NOT NULL,"
      "  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, provider_ref TEXT, error TEXT,"
-     "  created_at INTEGER NOT NULL, paid_at INTEGER);"
+     "  created_at INTEGER NOT NULL, paid_at INTEGER,"
+     /* payout_round: part of the idempotency key sent to the provider; an admin retry after a
+      * permanent refusal (4xx) starts a new round, after exhausted transient failures it keeps
+      * the round (the provider may have paid) */
+     "  payout_round INTEGER NOT NULL DEFAULT 1, last_http_status INTEGER, failed_at INTEGER);"
+     "CREATE INDEX envelope_pools_ent ON envelope_pools(enterprise_id, brand_id, status);"
      "CREATE INDEX red_envelopes_member ON red_envelopes(member_id);"
-     "CREATE INDEX red_envelopes_pool ON red_envelopes(pool_id);"
+     "CREATE INDEX red_envelopes_pool ON red_envelopes(pool_id, status);"
+     "CREATE INDEX red_envelopes_ent ON red_envelopes(enterprise_id, status, id);"
      "CREATE INDEX red_envelopes_queue ON red_envelopes(next_attempt_at) WHERE status = 'pending';"
 
      /* ---- trial samples (src/reward/sample.c) ---- */
@@ -371,8 +410,10 @@ const hh_migration hh_migrations[] = {
      "  status TEXT NOT NULL CHECK (status IN ('requested','shipped','delivered','cancelled')),"
      "  carrier TEXT, tracking_no TEXT, touchpoint_id INTEGER,"
      "  created_at INTEGER NOT NULL, shipped_at INTEGER, delivered_at INTEGER, cancelled_at INTEGER, cancel_reason TEXT);"
+     "CREATE INDEX sample_offers_ent ON sample_offers(enterprise_id, brand_id, status);"
      "CREATE INDEX sample_requests_offer ON sample_requests(offer_id, status);"
      "CREATE INDEX sample_requests_member ON sample_requests(member_id);"
+     "CREATE INDEX sample_requests_ent ON sample_requests(enterprise_id, status, id);"
 
      /* ---- receipts and amount tiers (src/reward/receipt.c) ---- */
      "CREATE TABLE receipts ("
@@ -383,11 +424,12 @@ const hh_migration hh_migrations[] = {
      "  photo_path TEXT, photo_sha256 TEXT, photo_type TEXT, photo_bytes INTEGER,"
      "  status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected')),"
      "  reviewed_by INTEGER, reviewed_at INTEGER, reject_reason TEXT, rewards_json TEXT,"
-     "  created_at INTEGER NOT NULL);"
+     "  tier_id INTEGER, created_at INTEGER NOT NULL);"
      "CREATE INDEX receipts_queue ON receipts(enterprise_id, status, id);"
      "CREATE INDEX receipts_member ON receipts(member_id);"
      "CREATE INDEX receipts_no ON receipts(enterprise_id, receipt_no);"
      "CREATE INDEX receipts_photo ON receipts(enterprise_id, photo_sha256) WHERE photo_sha256 IS NOT NULL;"
+     "CREATE INDEX receipts_store ON receipts(store_id, status, id) WHERE store_id IS NOT NULL;"
      "CREATE TABLE receipt_tiers ("
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, brand_id INTEGER NOT NULL,"
      "  campaign_id INTEGER, name TEXT NOT NULL, min_amount_fen INTEGER NOT NULL,"
@@ -412,7 +454,160 @@ const hh_migration hh_migrations[] = {
      "  created_at INTEGER NOT NULL, promoted_at INTEGER, cancelled_at INTEGER,"
      "  checked_in_at INTEGER, checked_in_by INTEGER, reminded_at INTEGER);"
      "CREATE INDEX activity_signups_activity ON activity_signups(activity_id, status, id);"
-     "CREATE INDEX activity_signups_member ON activity_signups(member_id);"},
+     "CREATE INDEX activity_signups_member ON activity_signups(member_id);"
+     /* events still to be reminded of (the housekeeping pass looks here) */
+     "CREATE INDEX activities_remind ON activities(starts_at) WHERE reminded_at IS NULL AND status = 'open';"
+     /* Reminders are service messages (transactional, like a code; not marketing:
+      * no consent needed, no opt-out line). The outbox's kinds are a CHECK of
+      * migration 2; widening the list of allowed values invalidates no row, so
+      * the table's stored definition is edited in place (SQLite's documented
+      * procedure for relaxing a CHECK) instead of rebuilding the table. The
+      * CREATE TABLEs above change the schema cookie in this same transaction,
+      * so every connection reloads the schema. */
+     "PRAGMA writable_schema = ON;"
+     "UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (kind IN (''otp'',''marketing''))',"
+     "  'CHECK (kind IN (''otp'',''marketing'',''service''))') WHERE type = 'table' AND name = 'sms_outbox';"
+     "PRAGMA writable_schema = RESET;"},
+    {9, "points ledger, lots, earn rules, levels",
+     /* ---- the double-entry ledger (src/points/ledger.c) ----
+      * One points program per enterprise. Accounts: one per member, and the
+      * program's accounts issued / redeemed / expired / adjusted, one per
+      * funding brand (brand_id NULL: funded by the enterprise). A member
+      * account's balance is what the member holds (>= 0); program accounts
+      * mirror it (issued goes negative as points are given out). */
+     "CREATE TABLE points_accounts ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL REFERENCES enterprises(id),"
+     "  kind TEXT NOT NULL CHECK (kind IN ('member','issued','redeemed','expired','adjusted')),"
+     "  member_id INTEGER REFERENCES members(id), brand_id INTEGER REFERENCES brands(id),"
+     "  balance INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+     "  CHECK (kind <> 'member' OR (member_id IS NOT NULL AND brand_id IS NULL AND balance >= 0)),"
+     "  CHECK (kind = 'member' OR member_id IS NULL));"
+     "CREATE UNIQUE INDEX points_accounts_key ON points_accounts(enterprise_id, kind, coalesce(member_id, 0), coalesce(brand_id, 0));"
+     "CREATE UNIQUE INDEX points_accounts_member ON points_accounts(member_id) WHERE member_id IS NOT NULL;"
+     /* append-only: a transaction is never updated or deleted; a correction is
+      * a new transaction (kind reversal or refund) naming it in reverses_id.
+      * points is the change of the member's balance; day is the local day. */
+     "CREATE TABLE points_txns ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL REFERENCES enterprises(id),"
+     "  kind TEXT NOT NULL CHECK (kind IN ('earn','spend','refund','expire','adjust','reversal','transfer')),"
+     "  member_id INTEGER NOT NULL REFERENCES members(id), points INTEGER NOT NULL,"
+     "  brand_id INTEGER, rule_id INTEGER, campaign_id INTEGER, store_id INTEGER, staff_id INTEGER, touchpoint_id INTEGER,"
+     "  source TEXT NOT NULL, source_id INTEGER, reverses_id INTEGER REFERENCES points_txns(id),"
+     "  reason TEXT, actor_id INTEGER, spend_fen INTEGER, props_json TEXT,"
+     "  day TEXT NOT NULL, at INTEGER NOT NULL);"
+     "CREATE INDEX points_txns_member ON points_txns(member_id, id);"
+     "CREATE INDEX points_txns_ent ON points_txns(enterprise_id, id);"
+     "CREATE INDEX points_txns_rule_day ON points_txns(rule_id, member_id, day) WHERE rule_id IS NOT NULL;"
+     /* one award per member, source event and rule; one refund or reversal per transaction */
+     "CREATE UNIQUE INDEX points_txns_source ON points_txns(member_id, source, source_id, coalesce(rule_id, 0))"
+     "  WHERE kind = 'earn' AND source_id IS NOT NULL;"
+     "CREATE UNIQUE INDEX points_txns_reverses ON points_txns(reverses_id) WHERE reverses_id IS NOT NULL;"
+     "CREATE TABLE points_entries ("
+     "  id INTEGER PRIMARY KEY, txn_id INTEGER NOT NULL REFERENCES points_txns(id),"
+     "  account_id INTEGER NOT NULL REFERENCES points_accounts(id), amount INTEGER NOT NULL CHECK (amount <> 0));"
+     "CREATE INDEX points_entries_txn ON points_entries(txn_id);"
+     "CREATE INDEX points_entries_account ON points_entries(account_id, id);"
+     /* earned points form lots with an expiry (NULL: never); spending takes
+      * from the lots that expire first; every change of a lot is a move
+      * (signed) of one transaction, so remaining = sum of its moves */
+     "CREATE TABLE points_lots ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, member_id INTEGER NOT NULL REFERENCES members(id),"
+     "  txn_id INTEGER NOT NULL REFERENCES points_txns(id), brand_id INTEGER,"
+     "  points INTEGER NOT NULL CHECK (points > 0),"
+     "  remaining INTEGER NOT NULL CHECK (remaining >= 0 AND remaining <= points),"
+     "  earned_at INTEGER NOT NULL, expires_at INTEGER, origin_lot_id INTEGER REFERENCES points_lots(id));"
+     "CREATE INDEX points_lots_member ON points_lots(member_id, id);"
+     "CREATE INDEX points_lots_due ON points_lots(expires_at) WHERE remaining > 0;"
+     "CREATE TABLE points_lot_moves ("
+     "  id INTEGER PRIMARY KEY, lot_id INTEGER NOT NULL REFERENCES points_lots(id),"
+     "  txn_id INTEGER NOT NULL REFERENCES points_txns(id), amount INTEGER NOT NULL CHECK (amount <> 0));"
+     "CREATE INDEX points_lot_moves_lot ON points_lot_moves(lot_id);"
+     "CREATE INDEX points_lot_moves_txn ON points_lot_moves(txn_id);"
+     /* purchases that went through the points API: the basis of spend levels */
+     "CREATE TABLE points_purchases ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, member_id INTEGER NOT NULL,"
+     "  brand_id INTEGER, store_id INTEGER, product TEXT NOT NULL DEFAULT '', amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+     "  source TEXT NOT NULL, source_id INTEGER, txn_id INTEGER, at INTEGER NOT NULL);"
+     "CREATE INDEX points_purchases_member ON points_purchases(member_id, at);"
+     "CREATE UNIQUE INDEX points_purchases_source ON points_purchases(member_id, source, source_id, product)"
+     "  WHERE source_id IS NOT NULL;"
+
+     /* ---- earn rules (src/points/rules.c) ----
+      * spend: points per unit_fen spent (brand, store, product filters; the
+      * most specific active rule applies); action: fixed points for an action;
+      * multiplier: multiplier_pct on awards of a campaign, or within a window
+      * (optionally for one brand / store / action). Caps are points per member
+      * per local day and in total, from the rule. */
+     "CREATE TABLE points_rules ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL REFERENCES enterprises(id),"
+     "  name TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('spend','action','multiplier')),"
+     "  action TEXT CHECK (action IN ('spend','register','profile','checkin','referral','event','receipt')),"
+     "  brand_id INTEGER REFERENCES brands(id), store_id INTEGER REFERENCES stores(id), product TEXT,"
+     "  campaign_id INTEGER, points INTEGER, unit_fen INTEGER, multiplier_pct INTEGER,"
+     "  daily_cap INTEGER, total_cap INTEGER, starts_at INTEGER, ends_at INTEGER,"
+     "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','paused','archived')),"
+     "  created_by INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+     "CREATE INDEX points_rules_ent ON points_rules(enterprise_id, kind, status);"
+
+     /* ---- member levels (src/points/levels.c) ---- */
+     "CREATE TABLE points_levels ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL REFERENCES enterprises(id),"
+     "  rank INTEGER NOT NULL, name TEXT NOT NULL, threshold INTEGER NOT NULL CHECK (threshold >= 0),"
+     "  earn_multiplier_pct INTEGER NOT NULL DEFAULT 100, coupon_template_ids_json TEXT NOT NULL DEFAULT '[]',"
+     "  benefits TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, archived_at INTEGER);"
+     "CREATE UNIQUE INDEX points_levels_rank ON points_levels(enterprise_id, rank) WHERE archived_at IS NULL;"
+     /* a member's level (no row: the lowest level); review_at: the end of the
+      * period at which a downgrade may happen */
+     "CREATE TABLE member_levels ("
+     "  member_id INTEGER PRIMARY KEY REFERENCES members(id), enterprise_id INTEGER NOT NULL,"
+     "  level_id INTEGER NOT NULL REFERENCES points_levels(id), since INTEGER NOT NULL,"
+     "  basis_value INTEGER NOT NULL DEFAULT 0, review_at INTEGER, evaluated_at INTEGER NOT NULL);"
+     "CREATE INDEX member_levels_review ON member_levels(review_at) WHERE review_at IS NOT NULL;"
+     "CREATE TABLE member_level_history ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, member_id INTEGER NOT NULL,"
+     "  from_level_id INTEGER, to_level_id INTEGER, direction TEXT NOT NULL CHECK (direction IN ('up','down')),"
+     "  basis TEXT NOT NULL, basis_value INTEGER NOT NULL, reason TEXT NOT NULL, coupons_json TEXT,"
+     "  actor_id INTEGER, at INTEGER NOT NULL);"
+     "CREATE INDEX member_level_history_member ON member_level_history(member_id, id);"
+     "CREATE INDEX member_level_history_ent ON member_level_history(enterprise_id, id);"},
+    {10, "gift mall, referrals",
+     "CREATE TABLE gifts ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL REFERENCES enterprises(id),"
+     "  brand_id INTEGER REFERENCES brands(id), name TEXT NOT NULL, description TEXT NOT NULL DEFAULT '',"
+     "  image TEXT, points INTEGER NOT NULL CHECK (points > 0), cash_fen INTEGER NOT NULL DEFAULT 0 CHECK (cash_fen >= 0),"
+     "  stock INTEGER NOT NULL CHECK (stock >= 0), remaining INTEGER NOT NULL CHECK (remaining >= 0),"
+     "  per_member_limit INTEGER, pickup INTEGER NOT NULL DEFAULT 1, mail INTEGER NOT NULL DEFAULT 1,"
+     "  shipping_fee_fen INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL DEFAULT 0,"
+     "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','archived')),"
+     "  created_by INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+     "CREATE INDEX gifts_ent ON gifts(enterprise_id, status, position);"
+     "CREATE TABLE gift_orders ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, gift_id INTEGER NOT NULL REFERENCES gifts(id),"
+     "  member_id INTEGER NOT NULL REFERENCES members(id), quantity INTEGER NOT NULL CHECK (quantity > 0),"
+     "  points INTEGER NOT NULL, cash_fen INTEGER NOT NULL DEFAULT 0,"
+     "  fulfilment TEXT NOT NULL CHECK (fulfilment IN ('pickup','mail')), store_id INTEGER, address_json TEXT,"
+     "  shipping_fee_fen INTEGER NOT NULL DEFAULT 0,"
+     "  status TEXT NOT NULL CHECK (status IN ('placed','ready','shipped','completed','cancelled')),"
+     "  spend_txn_id INTEGER, refund_txn_id INTEGER, carrier TEXT, tracking_no TEXT, handed_over_by INTEGER,"
+     "  created_at INTEGER NOT NULL, ready_at INTEGER, shipped_at INTEGER, completed_at INTEGER,"
+     "  cancelled_at INTEGER, cancelled_by TEXT, cancel_reason TEXT);"
+     "CREATE INDEX gift_orders_member ON gift_orders(member_id, id);"
+     "CREATE INDEX gift_orders_gift ON gift_orders(gift_id, status);"
+     "CREATE INDEX gift_orders_store ON gift_orders(store_id, status) WHERE store_id IS NOT NULL;"
+     "CREATE INDEX gift_orders_ent ON gift_orders(enterprise_id, id);"
+     /* a member's personal referral link is a touchpoint of channel 'referral' */
+     "ALTER TABLE touchpoints ADD COLUMN referrer_member_id INTEGER;"
+     "CREATE UNIQUE INDEX touchpoints_referrer ON touchpoints(referrer_member_id) WHERE referrer_member_id IS NOT NULL;"
+     "CREATE TABLE referrals ("
+     "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, referrer_id INTEGER NOT NULL,"
+     "  referred_id INTEGER NOT NULL, touchpoint_id INTEGER, device_id TEXT, at INTEGER NOT NULL,"
+     "  condition TEXT NOT NULL CHECK (condition IN ('registration','first_purchase','first_redemption')),"
+     "  status TEXT NOT NULL CHECK (status IN ('pending','held','rewarded','rejected')),"
+     "  qualified_at INTEGER, hold_reasons_json TEXT, reviewed_by INTEGER, reviewed_at INTEGER, review_note TEXT,"
+     "  referrer_txn_id INTEGER, referred_txn_id INTEGER, rewarded_at INTEGER);"
+     "CREATE UNIQUE INDEX referrals_referred ON referrals(referred_id);"
+     "CREATE INDEX referrals_referrer ON referrals(referrer_id, at);"
+     "CREATE INDEX referrals_ent ON referrals(enterprise_id, status, id);"},
 };
 
 const size_t hh_migrations_count = sizeof(hh_migrations) / sizeof(hh_migrations[0]);

@@ -112,7 +112,7 @@ hh_status hh_h_touchpoint_context(hh_req *r)
                              " b.name AS brand_name, b.description AS brand_description, s.id AS store_id,"
                              " s.name AS store_name, s.city AS store_city, s.address AS store_address,"
                              " t.id AS staff_id, t.name AS staff_name, tp.utm_source, tp.utm_medium,"
-                             " tp.utm_campaign, tp.enterprise_id FROM touchpoints tp JOIN brands b ON"
+                             " tp.utm_campaign, tp.enterprise_id, tp.campaign_id FROM touchpoints tp JOIN brands b ON"
                              " b.id = tp.brand_id LEFT JOIN stores s ON s.id = tp.store_id LEFT JOIN"
                              " staff t ON t.id = tp.staff_id WHERE tp.id = ?",
                              HH_A(HH_I(id)));
@@ -131,14 +131,15 @@ hh_status hh_h_touchpoint_context(hh_req *r)
                         ? json_null()
                         : json_pack("{s:O, s:O}", "id", json_object_get(row, "staff_id"), "name",
                                     json_object_get(row, "staff_name"));
-    json_t *out = json_pack("{s:s, s:s, s:O, s:{s:O, s:O, s:O}, s:o, s:o, s:{s:O, s:O, s:O}, s:O}",
+    json_t *out = json_pack("{s:s, s:s, s:O, s:{s:O, s:O, s:O}, s:o, s:o, s:{s:O, s:O, s:O}, s:O, s:O}",
                             "code", r->path_id_raw, "state", state, "channel", json_object_get(row, "channel"),
                             "brand", "id", json_object_get(row, "brand_id"), "name",
                             json_object_get(row, "brand_name"), "description",
                             json_object_get(row, "brand_description"), "store", store, "staff", staff, "utm",
                             "source", json_object_get(row, "utm_source"), "medium",
                             json_object_get(row, "utm_medium"), "campaign", json_object_get(row, "utm_campaign"),
-                            "enterprise_id", json_object_get(row, "enterprise_id"));
+                            "enterprise_id", json_object_get(row, "enterprise_id"), "campaign_id",
+                            json_object_get(row, "campaign_id"));
     json_decref(row);
     hh_reply(r, 200, out);
     return HH_OK;

@@ -155,7 +155,7 @@ test('operations: path parameters, responses, security, request bodies', () => {
         const body = deref(o.requestBody);
         const route = byKey.get(`${m} ${shape(p)}`);
         if (route?.upload) {
-          assert.ok(body.content?.['text/csv'], `${where}: upload documents its file type`);
+          assert.ok(Object.keys(body.content || {}).some((t) => t !== 'application/json'), `${where}: upload documents its file type`);
           assert.ok(o.responses['413'] && o.responses['415'], `${where}: upload documents 413 and 415`);
           continue;
         }

@@ -25,6 +25,16 @@ import ImportsPage from './pages/imports.js';
 import TouchpointsPage from './pages/touchpoints.js';
 import ProductCodesPage from './pages/products.js';
 import AlertsPage from './pages/alerts.js';
+import EnvelopesPage from './pages/envelopes.js';
+import SamplesPage from './pages/samples.js';
+import RedemptionsPage from './pages/redemptions.js';
+import ReceiptsPage from './pages/receipts.js';
+import ActivitiesPage from './pages/activities.js';
+import PointsLedgerPage from './pages/points-ledger.js';
+import PointsRulesPage from './pages/points-rules.js';
+import PointsLevelsPage from './pages/points-levels.js';
+import GiftsPage from './pages/gifts.js';
+import ReferralsPage from './pages/referrals.js';
 import { openAlerts, refreshOpenAlerts } from './crm.js';
 
 // Navigation, grouped; `perm` decides who sees an entry. Later issues add
@@ -48,6 +58,20 @@ const NAV = [
     { path: '/touchpoints', label: 'nav.touchpoints', icon: 'qr', page: TouchpointsPage, perm: 'touchpoint.view' },
     { path: '/product-codes', label: 'nav.productCodes', icon: 'box', page: ProductCodesPage, perm: 'product.view' },
     { path: '/alerts', label: 'nav.alerts', icon: 'siren', page: AlertsPage, perm: 'alert.view', badge: () => openAlerts.value },
+  ] },
+  { group: 'nav.group.rewards', items: [
+    { path: '/envelopes', label: 'nav.envelopes', icon: 'gift', page: EnvelopesPage, perm: 'envelope.view' },
+    { path: '/samples', label: 'nav.samples', icon: 'box', page: SamplesPage, perm: 'sample.view' },
+    { path: '/redemptions', label: 'nav.redemptions', icon: 'scan', page: RedemptionsPage, perm: 'redemption.view' },
+    { path: '/receipts', label: 'nav.receipts', icon: 'file', page: ReceiptsPage, perm: 'receipt.review' },
+    { path: '/activities', label: 'nav.activities', icon: 'calendar', page: ActivitiesPage, perm: 'activity.view' },
+  ] },
+  { group: 'nav.group.points', items: [
+    { path: '/points', label: 'nav.points', icon: 'bolt', page: PointsLedgerPage, perm: 'points.view' },
+    { path: '/points/rules', label: 'nav.pointsRules', icon: 'spark', page: PointsRulesPage, perm: 'points.view' },
+    { path: '/points/levels', label: 'nav.pointsLevels', icon: 'badge', page: PointsLevelsPage, perm: 'points.view' },
+    { path: '/gifts', label: 'nav.gifts', icon: 'gift', page: GiftsPage, perm: 'gift.view' },
+    { path: '/referrals', label: 'nav.referrals', icon: 'link', page: ReferralsPage, perm: 'referral.view' },
   ] },
   { group: 'nav.group.system', items: [
     { path: '/audit', label: 'nav.audit', icon: 'audit', page: AuditPage, perm: 'audit.view' },

@@ -54,6 +54,16 @@ const RULES = {
     // touchpoints and product codes of its brands
     'touchpoint.view', 'touchpoint.create', 'touchpoint.update',
     'product.view', 'product.create', 'alert.view', 'alert.update',
+    // red envelopes and trial samples of its brands
+    'envelope.view', 'envelope.manage', 'sample.view', 'sample.manage',
+    // counter redemptions of its brands: see them, undo within the window
+    'redemption.view', 'redemption.undo',
+    // receipts of its brands (review, tiers) and store events
+    'receipt.review', 'receipt.tiers', 'activity.view', 'activity.manage',
+    // points: the ledger, adjustments and rules funded by its brands (levels and expiry: owner)
+    'points.view', 'points.adjust', 'points.rules',
+    // gift mall of its brands; referrals and star members (reviews are the owner's)
+    'gift.view', 'gift.manage', 'referral.view',
   ].includes(action),
   staff: () => false,
 };

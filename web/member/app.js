@@ -6,6 +6,10 @@
 //   #/login       phone + SMS code (?from=t/<code> after a scan → #/welcome)
 //   #/welcome     "welcome" / "welcome back" after a sign-in from a scan
 //   #/me          the member centre — me.js
+//   #/envelopes   my red envelopes — envelopes.js
+//   #/samples, #/samples/<id>  trial samples — samples.js
+//   #/wallet      my coupons; #/c/<id> a campaign's landing — coupons.js
+//   #/points      my points: balance, check-in, level, lots, history — points.js
 // The enterprise comes from ?e=<id> in the URL, or from the scanned
 // touchpoint (default: the first one).
 
@@ -17,6 +21,12 @@ import { route, navigate, resolve } from '/shared/router.js';
 import { useMobileKit, startClock, useResendClock, retrySeconds, phoneLooksOk } from '/shared/mobile-kit.js';
 import { scanScreens } from './scan.js';
 import { meScreen } from './me.js';
+import { envelopeScreens } from './envelopes.js';
+import { sampleScreens } from './samples.js';
+import { receiptScreens } from './receipts.js';
+import { couponScreens } from './coupons.js';
+import { PointsPage } from './points.js';
+import { mallScreens } from './mall.js';
 import './messages.js';
 
 const entParam = new URLSearchParams(location.search).get('e') || route.query.e || null;
@@ -94,8 +104,11 @@ const Login = {
     const left = useResendClock(() => form.values.phone);
     const sent = ref(false);
     const sending = ref(false);
-    const from = computed(() => (/^t\/[^/]+$/.test(route.query.from || '') ? route.query.from : ''));
-    const backHref = computed(() => '#/' + from.value);
+    const from = computed(() => (/^(t\/[^/]+|c\/\d+)$/.test(route.query.from || '') ? route.query.from : ''));
+    // a page that asked to sign in first (red envelopes, samples, a campaign) is where the member goes back to
+    const back = computed(() => (/^(envelopes|samples(\/\d+)?)$/.test(route.query.from || '') ? route.query.from
+      : from.value.startsWith('c/') ? from.value : ''));
+    const backHref = computed(() => '#/' + (back.value || from.value));
 
     async function sendCode() {
       form.errors = {}; form.formError = '';
@@ -133,12 +146,14 @@ const Login = {
           state.member = me.member;
           state.memberCode = me.member_code || '';
         } catch (_) { /* the login answer is enough to go on */ }
-        if (from.value) {
+        if (back.value) {
+          navigate('/' + back.value);
+        } else if (from.value) {
           state.welcome = { created: !!res.created, reactivated: !!res.reactivated, touchpoint: state.touchpoint };
           navigate('/welcome');
         } else {
           toast.success(res.created ? t('member.login.welcomeNew') : res.reactivated ? t('member.login.welcomeReactivated') : t('member.login.welcomeBack'));
-          navigate('/me');
+          if (route.path === '/login') navigate('/me'); // else the page that asked for a sign-in (#/me, #/wallet) shows
         }
       }
     }
@@ -188,6 +203,11 @@ const Login = {
 
 const { TouchpointPage, WelcomePage, ProductPage } = scanScreens(state);
 const Me = meScreen(state);
+const { EnvelopesPage } = envelopeScreens(state);
+const { SamplesPage, SamplePage } = sampleScreens(state);
+const { ReceiptsPage, EventsPage } = receiptScreens(state);
+const { WalletPage, CampaignPage } = couponScreens(state);
+const { MallPage, OrdersPage: MallOrdersPage, InvitePage } = mallScreens();
 
 const ROUTES = [
   { path: '/t/:code', view: 'touchpoint' },
@@ -195,10 +215,22 @@ const ROUTES = [
   { path: '/login', view: 'login' },
   { path: '/welcome', view: 'welcome' },
   { path: '/me', view: 'me' },
+  { path: '/envelopes', view: 'envelopes' },
+  { path: '/samples', view: 'samples' },
+  { path: '/samples/:id', view: 'sample' },
+  { path: '/receipts', view: 'receipts' },
+  { path: '/events', view: 'events' },
+  { path: '/events/:id', view: 'events' },
+  { path: '/wallet', view: 'wallet' },
+  { path: '/c/:id', view: 'campaign' },
+  { path: '/points', view: 'points' },
+  { path: '/mall', view: 'mall', member: true },
+  { path: '/mall/orders', view: 'mall-orders', member: true },
+  { path: '/invite', view: 'invite', member: true },
 ];
 
 const App = {
-  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage },
+  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, EnvelopesPage, SamplesPage, SamplePage, ReceiptsPage, EventsPage, WalletPage, CampaignPage, PointsPage, MallPage, MallOrdersPage, InvitePage },
   setup() {
     const hit = computed(() => resolve(ROUTES, route.path));
     const params = computed(() => (hit.value ? hit.value.params : {}));
@@ -206,7 +238,9 @@ const App = {
       if (!state.ready) return 'loading';
       const v = hit.value ? hit.value.route.view : 'landing';
       if (v === 'login' || v === 'me') return state.member ? 'me' : 'login';
+      if (v === 'receipts' || v === 'events' || v === 'wallet' || v === 'points') return state.member ? v : 'login';
       if (v === 'welcome') return !state.member ? 'login' : state.welcome ? 'welcome' : 'me';
+      if (hit.value && hit.value.route.member && !state.member) return 'login';
       return v;
     });
     onUnauthenticated(() => {
@@ -221,8 +255,19 @@ const App = {
     <div v-else-if="view === 'landing'" class="m-app"><landing /></div>
     <touchpoint-page v-else-if="view === 'touchpoint'" :code="params.code" />
     <product-page v-else-if="view === 'product'" :code="params.code" />
+    <wallet-page v-else-if="view === 'wallet'" />
+    <campaign-page v-else-if="view === 'campaign'" :id="params.id" />
     <login v-else-if="view === 'login'" />
     <welcome-page v-else-if="view === 'welcome'" />
+    <envelopes-page v-else-if="view === 'envelopes'" />
+    <samples-page v-else-if="view === 'samples'" />
+    <sample-page v-else-if="view === 'sample'" :id="params.id" />
+    <receipts-page v-else-if="view === 'receipts'" />
+    <events-page v-else-if="view === 'events'" :id="params.id" />
+    <points-page v-else-if="view === 'points'" />
+    <mall-page v-else-if="view === 'mall'" />
+    <mall-orders-page v-else-if="view === 'mall-orders'" />
+    <invite-page v-else-if="view === 'invite'" />
     <me v-else />
     <hh-toasts />
     <hh-confirm-host />`,

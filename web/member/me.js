@@ -12,6 +12,8 @@ import { useForm, toast, confirmDialog } from '/shared/components.js';
 import { navigate } from '/shared/router.js';
 import { fmtDate, fmtDateTime } from '/shared/format.js';
 import { phoneLooksOk } from '/shared/mobile-kit.js';
+import { couponScreens } from './coupons.js';
+import { PointsEntry, loadPoints } from './points.js';
 
 /* ---------------------------------------------------------------- cities */
 
@@ -44,6 +46,7 @@ const cityName = (code) => {
 /* ------------------------------------------------------------- me screen */
 
 export function meScreen(state) {
+  const { WalletEntry } = couponScreens(state);
   const ProfileForm = {
     emits: ['done'],
     setup(props, { emit }) {
@@ -56,7 +59,8 @@ export function meScreen(state) {
         const res = await form.run(() => api.patch('/api/member/me', body));
         if (res) {
           Object.assign(state.member, res.member);
-          toast.success(t('member.me.profileSaved'));
+          toast.success(res.points_awarded ? t('mp.profileAwarded', { n: res.points_awarded }) : t('member.me.profileSaved'));
+          if (res.points_awarded) loadPoints();
           emit('done');
         }
       }
@@ -144,7 +148,8 @@ export function meScreen(state) {
   };
 
   const Me = {
-    components: { ProfileForm, AddressForm },
+    components: { ProfileForm, AddressForm, WalletEntry },
+    components: { ProfileForm, AddressForm, PointsEntry },
     setup() {
       const profileOpen = ref(false);
       const addrOpen = ref(false);
@@ -257,6 +262,13 @@ export function meScreen(state) {
             <div class="mh-member-since">{{ t('member.me.since', { date: fmtDate(m.created_at) }) }}</div>
           </section>
 
+          <nav class="mh-reward-links" data-test="reward-links">
+            <a href="#/receipts" class="m-card" data-link="receipts"><b><m-icon name="clipboard" :size="18" />{{ t('member.link.receipts') }}</b><small>{{ t('member.link.receiptsSub') }}</small></a>
+            <a href="#/events" class="m-card" data-link="events"><b><m-icon name="calendar" :size="18" />{{ t('member.link.events') }}</b><small>{{ t('member.link.eventsSub') }}</small></a>
+          </nav>
+          <wallet-entry />
+          <points-entry />
+
           <section class="m-card mh-qr-card">
             <div class="m-card-title">{{ t('member.qr.title') }}<small>{{ t('member.qr.sub') }}</small></div>
             <button type="button" class="mh-qr-img" @click="qrBig = true" :aria-label="t('member.qr.enlarge')">
@@ -264,6 +276,13 @@ export function meScreen(state) {
             </button>
             <p class="mh-qr-code mono">{{ codeText }}</p>
             <p class="mh-qr-hint"><m-icon name="sun" :size="15" />{{ t('member.qr.hint') }}</p>
+          </section>
+
+          <section class="m-card">
+            <ul class="m-list mh-links" data-test="benefit-links">
+              <li><a href="#/mall" data-test="link-mall"><span class="m-li-icon"><hh-icon name="gift" /></span><span class="m-li-main">{{ t('mall.title') }}</span><hh-icon name="chevronRight" :size="16" /></a></li>
+              <li><a href="#/invite" data-test="link-invite"><span class="m-li-icon"><hh-icon name="spark" /></span><span class="m-li-main">{{ t('invite.title') }}</span><hh-icon name="chevronRight" :size="16" /></a></li>
+            </ul>
           </section>
 
           <section class="m-card">
@@ -300,6 +319,14 @@ export function meScreen(state) {
               </li>
             </ul>
             <p class="mh-consent-note">{{ t('member.consent.note') }}</p>
+          </section>
+
+          <section class="m-card" data-test="my-rewards">
+            <div class="m-card-title">{{ t('mr.benefits') }}</div>
+            <ul class="m-list">
+              <li><a class="m-li-btn" href="#/envelopes" data-test="go-envelopes"><span class="m-li-icon"><m-icon name="gift" /></span><span class="m-li-main">{{ t('mr.env.title') }}</span><hh-icon name="chevronRight" :size="16" /></a></li>
+              <li><a class="m-li-btn" href="#/samples" data-test="go-samples"><span class="m-li-icon"><m-icon name="box" /></span><span class="m-li-main">{{ t('ms.title') }}</span><hh-icon name="chevronRight" :size="16" /></a></li>
+            </ul>
           </section>
 
           <section class="m-card" data-test="addresses">

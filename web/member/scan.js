@@ -101,6 +101,8 @@ export function scanScreens(state) {
                 </div>
               </div>
             </section>
+            <a v-if="tp.campaign_id && live" class="m-card tp-campaign" :href="'#/c/' + tp.campaign_id + '?tp=' + encodeURIComponent(code)" data-test="tp-campaign">
+              <m-icon name="gift" :size="24" /><span><b>{{ t('tp.campaignCta') }}</b><small>{{ t('tp.campaignSub') }}</small></span><hh-icon name="chevronRight" :size="18" /></a>
             <section class="m-card m-card-pad mh-perks">
               <h3 class="mh-section-h">{{ t('member.tp.perksTitle') }}</h3>
               <ul>

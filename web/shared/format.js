@@ -30,6 +30,13 @@ export function fmtNumber(n) {
   return new Intl.NumberFormat(lang.value === 'en' ? 'en-US' : 'zh-CN').format(n);
 }
 
+// Money in fen → "¥12.50" (whole yuan without decimals: "¥12").
+export function fmtMoney(fen) {
+  if (fen === null || fen === undefined) return '—';
+  const y = fen / 100;
+  return '¥' + (Number.isInteger(y) ? fmtNumber(y) : y.toFixed(2));
+}
+
 // +8613812345678 → 138****5678 (only for display when the server gave no mask)
 export function maskPhone(p) {
   if (!p) return '';

@@ -13,6 +13,8 @@ import { route, navigate } from '/shared/router.js';
 import { timeZone, fmtDate, fmtNumber } from '/shared/format.js';
 import { useMobileKit } from '/shared/mobile-kit.js';
 import { counterScreens } from './counter.js';
+import { redeemScreens } from './redeem.js';
+import { rewardScreens } from './receipts.js';
 import './messages.js';
 
 const state = reactive({
@@ -28,6 +30,8 @@ const state = reactive({
 });
 
 const { RegisterPage, LookupPage, MembersPage, CounterQr } = counterScreens(state);
+const { RedeemPage, RedemptionsPage } = redeemScreens(state);
+const { CheckinPage, ReviewPage } = rewardScreens(state);
 
 async function loadMe() {
   try {
@@ -138,6 +142,11 @@ const HomeTab = {
           <span class="cm-tile-text"><b>{{ t('staff.tile.register') }}</b><small>{{ t('staff.tile.registerSub') }}</small></span>
           <hh-icon name="chevronRight" class="cm-tile-go" />
         </a>
+        <a href="#/redeem" class="cm-tile cm-tile-main cm-tile-redeem" data-tile="redeem">
+          <span class="cm-tile-icon t4"><m-icon name="scan" :size="28" /></span>
+          <span class="cm-tile-text"><b>{{ t('rd.tile') }}</b><small>{{ t('rd.tileSub') }}</small></span>
+          <hh-icon name="chevronRight" class="cm-tile-go" />
+        </a>
         <a href="#/lookup" class="cm-tile" data-tile="lookup">
           <span class="cm-tile-icon t2"><m-icon name="scan" :size="24" /></span>
           <span class="cm-tile-text"><b>{{ t('staff.tile.lookup') }}</b><small>{{ t('staff.tile.lookupSub') }}</small></span>
@@ -145,6 +154,19 @@ const HomeTab = {
         <a href="#/members" class="cm-tile" data-tile="members">
           <span class="cm-tile-icon t3"><m-icon name="users" :size="24" /></span>
           <span class="cm-tile-text"><b>{{ t('staff.tile.members') }}</b><small>{{ state.myMembersTotal ? t('staff.tile.membersN', { n: fmtNumber(state.myMembersTotal) }) : t('staff.tile.membersSub') }}</small></span>
+        </a>
+        <a href="#/redemptions" class="cm-tile cm-tile-wide" data-tile="redemptions">
+          <span class="cm-tile-icon t4"><m-icon name="calendar" :size="22" /></span>
+          <span class="cm-tile-text"><b>{{ t('rd.todayTile') }}</b><small>{{ t('rd.todayTileSub') }}</small></span>
+          <hh-icon name="chevronRight" class="muted" />
+        </a>
+        <a href="#/checkin" class="cm-tile" data-tile="checkin">
+          <span class="cm-tile-icon t3"><m-icon name="calendar" :size="24" /></span>
+          <span class="cm-tile-text"><b>{{ t('staff.tile.checkin') }}</b><small>{{ t('staff.tile.checkinSub') }}</small></span>
+        </a>
+        <a href="#/receipts" class="cm-tile" data-tile="receipts">
+          <span class="cm-tile-icon t2"><m-icon name="clipboard" :size="24" /></span>
+          <span class="cm-tile-text"><b>{{ t('staff.tile.receipts') }}</b><small>{{ t('staff.tile.receiptsSub') }}</small></span>
         </a>
       </nav>
       <counter-qr />
@@ -247,6 +269,10 @@ const PAGES = [
   { path: '/register', title: 'staff.tile.register', page: RegisterPage },
   { path: '/lookup', title: 'staff.tile.lookup', page: LookupPage },
   { path: '/members', title: 'staff.tile.members', page: MembersPage },
+  { path: '/redeem', title: 'rd.tile', page: RedeemPage },
+  { path: '/redemptions', title: 'rd.todayTile', page: RedemptionsPage },
+  { path: '/checkin', title: 'staff.tile.checkin', page: CheckinPage },
+  { path: '/receipts', title: 'staff.tile.receipts', page: ReviewPage },
 ];
 
 const App = {

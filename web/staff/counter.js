@@ -12,6 +12,8 @@ import { useForm, applyError, toast } from '/shared/components.js';
 import { route, navigate } from '/shared/router.js';
 import { fmtDate, fmtDateTime, fmtNumber } from '/shared/format.js';
 import { startClock, useResendClock, retrySeconds, phoneLooksOk, normalizeMemberCode } from '/shared/mobile-kit.js';
+import { PointsGlance } from './points.js';
+import { PickupOrders } from './gifts.js';
 
 const focusSoon = (sel) => setTimeout(() => { const el = document.querySelector(sel); el && el.focus(); }, 60);
 
@@ -45,13 +47,13 @@ export const MemberCard = {
 
 /* ---------------------------------------------------------------- scanner */
 
-const canScan = () => typeof window.BarcodeDetector === 'function' && !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
+export const canScan = () => typeof window.BarcodeDetector === 'function' && !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
 
 /**
  * <qr-scanner :open @code="text" @close> — the phone camera and the
  * BarcodeDetector API; emits the first QR text it reads.
  */
-const QrScanner = {
+export const QrScanner = {
   props: { open: Boolean },
   emits: ['code', 'close'],
   setup(props, { emit }) {
@@ -233,7 +235,7 @@ export function counterScreens(state) {
 
   /* -------------------------------------------------------------- lookup */
   const LookupPage = {
-    components: { MemberCard, QrScanner },
+    components: { MemberCard, QrScanner, PointsGlance, PickupOrders },
     setup() {
       const mode = ref(route.query.by === 'code' ? 'code' : 'phone');
       const form = useForm({ phone: '', code: '' });
@@ -329,7 +331,9 @@ export function counterScreens(state) {
         <template v-if="member">
           <div class="m-section-title">{{ t('staff.look.result') }}</div>
           <member-card :m="member" />
+          <points-glance :points="member.points" />
           <div v-if="!member.mine" class="hh-alert hh-alert-info"><hh-icon name="info" /><span>{{ member.owner_staff_id ? t('staff.look.otherNote', { name: member.owner_staff_name || '' }) : t('staff.look.noOwnerNote') }}</span></div>
+          <pickup-orders :member-id="member.id" />
         </template>
         <section v-else-if="notFound" class="m-card" data-test="not-member">
           <hh-empty icon="user" :title="t('staff.look.notFound')" :text="t('staff.look.notFoundText')">

@@ -1,0 +1,417 @@
+/*
+ * lottery_core.c — the decision of a draw and its verification: the roll
+ * (HMAC-SHA-256 of the draw id under the campaign's seed), the pick over the
+ * pool's cumulative weights, the disclosed odds, seeds and commitments, and
+ * the replay of a whole campaign that `huohua lottery verify` runs.
+ *
+ * Nothing here writes. The pick and the odds are pure functions, so the unit
+ * test (tests/unit/test_lottery.c) checks them statistically against the
+ * weights, and the server and the verifier cannot disagree about a draw.
+ */
+#include "reward/lottery_internal.h"
+#include "core/localtime.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+uint64_t hh_lottery_roll(const char *seed, size_t seed_len, int64_t draw_id)
+{
+    char msg[24];
+    int n = snprintf(msg, sizeof msg, "%lld", (long long)draw_id);
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)seed, seed_len);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg, (unsigned long long)n);
+    crypto_auth_hmacsha256_final(&st, mac);
+    uint64_t roll = 0;
+    for (int i = 0; i < 8; i++) roll = roll << 8 | mac[i];
+    return roll;
+}
+
+void hh_lottery_roll_hex(uint64_t roll, char out[17])
+{
+    snprintf(out, 17, "%016" PRIx64, roll);
+}
+
+static bool takes_part(const hh_lottery_slot *s, bool fixed)
+{
+    return s->weight > 0 && (fixed || s->available || s->id == 0);
+}
+
+static int fallback_index(const hh_lottery_slot *slots, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (slots[i].id && slots[i].fallback) return i;
+    return -1;
+}
+
+hh_lottery_outcome hh_lottery_pick(const hh_lottery_slot *slots, int n, bool fixed, uint64_t roll)
+{
+    hh_lottery_outcome out = {.prize_id = 0, .fallback = false, .landed = -1};
+    uint64_t total = 0;
+    for (int i = 0; i < n; i++)
+        if (takes_part(&slots[i], fixed)) total += (uint64_t)slots[i].weight;
+    if (!total) return out;
+    /* floor(roll × total / 2^64): uniform over [0, total) up to total / 2^64 */
+    __extension__ typedef unsigned __int128 u128;
+    uint64_t point = (uint64_t)(((u128)roll * total) >> 64);
+    uint64_t cum = 0;
+    for (int i = 0; i < n; i++) {
+        if (!takes_part(&slots[i], fixed)) continue;
+        cum += (uint64_t)slots[i].weight;
+        if (point < cum) {
+            out.landed = i;
+            break;
+        }
+    }
+    HH_CHECK(out.landed >= 0);
+    const hh_lottery_slot *s = &slots[out.landed];
+    if (!s->id) return out;
+    if (s->available) {
+        out.prize_id = s->id;
+        return out;
+    }
+    int f = fallback_index(slots, n);
+    if (f >= 0 && slots[f].available) {
+        out.prize_id = slots[f].id;
+        out.fallback = true;
+    }
+    return out;
+}
+
+void hh_lottery_odds(const hh_lottery_slot *slots, int n, bool fixed, double *out)
+{
+    uint64_t total = 0;
+    int none = -1, f = fallback_index(slots, n);
+    for (int i = 0; i < n; i++) {
+        out[i] = 0;
+        if (!slots[i].id) none = i;
+        if (takes_part(&slots[i], fixed)) total += (uint64_t)slots[i].weight;
+    }
+    if (!total) {
+        if (none >= 0) out[none] = 100;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!takes_part(&slots[i], fixed)) continue;
+        double p = 100.0 * (double)slots[i].weight / (double)total;
+        int to = i;
+        if (slots[i].id && !slots[i].available) to = f >= 0 && slots[f].available ? f : none;
+        if (to >= 0) out[to] += p;
+    }
+}
+
+void hh_lottery_commitment(const char *seed, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)seed, strlen(seed));
+    hh_hex(out, h, sizeof h);
+}
+
+void hh_lottery_seed_new(char seed[65], char commitment[65])
+{
+    hh_random_token(seed, 32);
+    hh_lottery_commitment(seed, commitment);
+}
+
+/* ---- local days ---- */
+
+void hh__lottery_day(const char *tz, int64_t ms, char out[11])
+{
+    static _Thread_local struct {
+        char tz[64], day[11];
+        int64_t start, end;
+    } c;
+    if (!tz) tz = "Asia/Shanghai";
+    if (ms >= c.start && ms < c.end && !strcmp(c.tz, tz)) {
+        memcpy(out, c.day, 11);
+        return;
+    }
+    hh_local_day(tz, ms, out);
+    hh_local l;
+    if (strlen(tz) < sizeof c.tz && hh_local_parts(tz, ms, &l)) {
+        int64_t start = hh_local_start(tz, l.year, l.month, l.day);
+        int64_t end = hh_local_start(tz, l.year, l.month, l.day + 1);
+        if (start >= 0 && end > start && ms >= start && ms < end) {
+            snprintf(c.tz, sizeof c.tz, "%s", tz);
+            memcpy(c.day, out, 11);
+            c.start = start;
+            c.end = end;
+        }
+    }
+}
+
+/* ---- the pool ---- */
+
+static int64_t iget(json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
+hh_status hh__pool_load(hh_db *db, int64_t campaign_id, const char *day, hh__pool *out)
+{
+    memset(out, 0, sizeof *out);
+    hh_status st = hh_db_query(db, &out->rows,
+                               "SELECT p.id, p.weight, p.remaining, p.daily_cap, p.is_fallback,"
+                               " coalesce(d.won, 0) AS won_today FROM lottery_prizes p LEFT JOIN lottery_prize_days d"
+                               " ON d.prize_id = p.id AND d.day = ?2 WHERE p.campaign_id = ?1"
+                               " ORDER BY p.position, p.id",
+                               HH_A(HH_I(campaign_id), HH_S(day)));
+    if (st) return st;
+    st = hh_db_one(db, &out->pool, "SELECT no_prize_weight, no_prize_label, mode FROM lottery_pools WHERE campaign_id = ?",
+                   HH_A(HH_I(campaign_id)));
+    if (st && st != HH_E_NOT_FOUND) {
+        hh__pool_free(out);
+        return st;
+    }
+    out->no_prize_weight = out->pool ? iget(out->pool, "no_prize_weight") : 0;
+    out->no_prize_label = out->pool ? json_string_value(json_object_get(out->pool, "no_prize_label")) : "";
+    const char *mode = out->pool ? json_string_value(json_object_get(out->pool, "mode")) : NULL;
+    out->fixed = mode && !strcmp(mode, "fixed");
+    size_t i;
+    json_t *p;
+    json_array_foreach(out->rows, i, p)
+    {
+        if (out->n == HH_LOTTERY_MAX_PRIZES) break;
+        json_t *cap = json_object_get(p, "daily_cap");
+        hh_lottery_slot *s = &out->slots[out->n++];
+        s->id = iget(p, "id");
+        s->weight = iget(p, "weight");
+        s->fallback = iget(p, "is_fallback") != 0;
+        s->available = iget(p, "remaining") > 0 && (!json_is_integer(cap) || iget(p, "won_today") < json_integer_value(cap));
+    }
+    out->slots[out->n++] = (hh_lottery_slot){.id = 0, .weight = out->no_prize_weight, .available = true};
+    return HH_OK;
+}
+
+void hh__pool_free(hh__pool *p)
+{
+    json_decref(p->rows);
+    json_decref(p->pool);
+    p->rows = p->pool = NULL;
+}
+
+hh_status hh__pool_locked(hh_db *db, int64_t campaign_id, bool *locked)
+{
+    int64_t n = 0;
+    hh_status st = hh_db_int(db, &n, "SELECT EXISTS (SELECT 1 FROM lottery_draws WHERE campaign_id = ?)",
+                             HH_A(HH_I(campaign_id)));
+    *locked = n != 0;
+    return st;
+}
+
+/* ---- verification ---- */
+
+typedef struct {
+    int64_t id, stock, remaining, weight, cap, initial, won;
+    bool has_cap, fallback;
+    const char *name;
+    json_t *days; /* day → wins that day (replayed) */
+} vprize;
+
+static void mismatch(json_t *report, int64_t draw_id, int64_t prize_id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void mismatch(json_t *report, int64_t draw_id, int64_t prize_id, const char *fmt, ...)
+{
+    json_t *list = json_object_get(report, "mismatches");
+    char text[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    json_object_set_new(report, "ok", json_false());
+    if (json_array_size(list) >= 1000) { /* enough to act on; the count says the rest */
+        json_object_set_new(report, "mismatches_truncated", json_true());
+        return;
+    }
+    json_t *m = json_pack("{s:s}", "problem", text);
+    if (draw_id) json_object_set_new(m, "draw_id", json_integer(draw_id));
+    if (prize_id) json_object_set_new(m, "prize_id", json_integer(prize_id));
+    json_array_append_new(list, m);
+}
+
+static int find_prize(vprize *v, int n, int64_t id)
+{
+    for (int i = 0; i < n; i++)
+        if (v[i].id == id) return i;
+    return -1;
+}
+
+#define VERIFY_CHUNK 20000 /* draws read at a time (the LIMIT below) */
+
+hh_status hh_lottery_verify(hh_db *db, int64_t campaign_id, json_t **report)
+{
+    json_t *c = NULL, *prizes = NULL, *adds = NULL, *pool = NULL;
+    *report = NULL;
+    hh_status st = hh_db_one(db, &c,
+                             "SELECT c.id, c.name, c.seed, c.seed_commitment, e.timezone FROM campaigns c"
+                             " JOIN enterprises e ON e.id = c.enterprise_id WHERE c.id = ?",
+                             HH_A(HH_I(campaign_id)));
+    if (st) return st;
+    json_t *rep = json_pack("{s:I, s:O, s:b, s:I, s:I, s:b, s:[], s:[]}", "campaign_id", (json_int_t)campaign_id, "name",
+                            json_object_get(c, "name"), "ok", 1, "draws", (json_int_t)0, "wins", (json_int_t)0,
+                            "commitment_ok", 0, "mismatches", "prizes");
+    const char *seed = json_string_value(json_object_get(c, "seed"));
+    const char *commitment = json_string_value(json_object_get(c, "seed_commitment"));
+    const char *tz = json_string_value(json_object_get(c, "timezone"));
+    vprize *v = NULL;
+    int nv = 0;
+    hh_lottery_slot *slots = NULL;
+    if (!seed || !*seed) {
+        mismatch(rep, 0, 0, "the campaign has no seed: its draws cannot be verified");
+        goto out;
+    }
+    char expect[65];
+    hh_lottery_commitment(seed, expect);
+    if (commitment && !strcmp(commitment, expect))
+        json_object_set_new(rep, "commitment_ok", json_true());
+    else
+        mismatch(rep, 0, 0, "seed_commitment %s is not SHA-256(seed) %s", commitment ? commitment : "(none)", expect);
+
+    if ((st = hh_db_query(db, &prizes,
+                          "SELECT id, name, stock, remaining, weight, daily_cap, is_fallback FROM lottery_prizes"
+                          " WHERE campaign_id = ? ORDER BY position, id",
+                          HH_A(HH_I(campaign_id)))) ||
+        (st = hh_db_query(db, &adds,
+                          "SELECT prize_id, after_draw_id, quantity FROM lottery_stock_adds WHERE campaign_id = ?"
+                          " ORDER BY after_draw_id, id",
+                          HH_A(HH_I(campaign_id)))))
+        goto out;
+    st = hh_db_one(db, &pool, "SELECT no_prize_weight, mode FROM lottery_pools WHERE campaign_id = ?",
+                   HH_A(HH_I(campaign_id)));
+    if (st && st != HH_E_NOT_FOUND) goto out;
+    st = HH_OK;
+    bool fixed = pool && !strcmp(json_string_value(json_object_get(pool, "mode")), "fixed");
+    nv = (int)json_array_size(prizes);
+    v = hh_xcalloc((size_t)nv + 1, sizeof *v);
+    slots = hh_xcalloc((size_t)nv + 1, sizeof *slots);
+    for (int i = 0; i < nv; i++) {
+        json_t *p = json_array_get(prizes, (size_t)i);
+        json_t *cap = json_object_get(p, "daily_cap");
+        v[i] = (vprize){.id = iget(p, "id"), .stock = iget(p, "stock"), .remaining = iget(p, "remaining"),
+                        .weight = iget(p, "weight"), .has_cap = json_is_integer(cap), .cap = json_integer_value(cap),
+                        .fallback = iget(p, "is_fallback") != 0, .name = json_string_value(json_object_get(p, "name")),
+                        .days = json_object()};
+        v[i].initial = v[i].stock;
+    }
+    size_t ai;
+    json_t *a;
+    json_array_foreach(adds, ai, a)
+    {
+        int k = find_prize(v, nv, iget(a, "prize_id"));
+        if (k < 0)
+            mismatch(rep, 0, iget(a, "prize_id"), "a stock addition names prize %lld, which is not in the pool",
+                     (long long)iget(a, "prize_id"));
+        else
+            v[k].initial -= iget(a, "quantity");
+    }
+    for (int i = 0; i < nv; i++)
+        if (v[i].initial < 0)
+            mismatch(rep, 0, v[i].id, "prize %lld: stock %lld is less than the stock added after draws began",
+                     (long long)v[i].id, (long long)v[i].stock);
+    /* the stock in play: the initial stock, plus each addition once its draw is passed */
+    int64_t *left = hh_xcalloc((size_t)nv + 1, sizeof *left);
+    for (int i = 0; i < nv; i++) left[i] = v[i].initial;
+    size_t next_add = 0;
+    int64_t last = 0, draws = 0, wins = 0;
+    size_t seed_len = strlen(seed);
+    int64_t no_prize_weight = pool ? iget(pool, "no_prize_weight") : 0;
+    for (;;) {
+        json_t *rows;
+        st = hh_db_query(db, &rows,
+                         "SELECT id, at, roll, prize_id, fallback FROM lottery_draws WHERE campaign_id = ? AND id > ?"
+                         " ORDER BY id LIMIT 20000",
+                         HH_A(HH_I(campaign_id), HH_I(last)));
+        if (st) break;
+        size_t ri;
+        json_t *d;
+        json_array_foreach(rows, ri, d)
+        {
+            int64_t id = iget(d, "id");
+            last = id;
+            draws++;
+            for (; next_add < json_array_size(adds); next_add++) {
+                json_t *x = json_array_get(adds, next_add);
+                if (iget(x, "after_draw_id") >= id) break;
+                int k = find_prize(v, nv, iget(x, "prize_id"));
+                if (k >= 0) left[k] += iget(x, "quantity");
+            }
+            uint64_t roll = hh_lottery_roll(seed, seed_len, id);
+            if ((uint64_t)iget(d, "roll") != roll) {
+                char got[17], want[17];
+                hh_lottery_roll_hex((uint64_t)iget(d, "roll"), got);
+                hh_lottery_roll_hex(roll, want);
+                mismatch(rep, id, 0, "draw %lld: stored roll %s, HMAC-SHA-256(seed, id) gives %s", (long long)id, got,
+                         want);
+            }
+            char day[11];
+            hh__lottery_day(tz, iget(d, "at"), day);
+            for (int i = 0; i < nv; i++) {
+                slots[i] = (hh_lottery_slot){.id = v[i].id, .weight = v[i].weight, .fallback = v[i].fallback};
+                slots[i].available =
+                    left[i] > 0 && (!v[i].has_cap || json_integer_value(json_object_get(v[i].days, day)) < v[i].cap);
+            }
+            slots[nv] = (hh_lottery_slot){.id = 0, .weight = no_prize_weight, .available = true};
+            hh_lottery_outcome o = hh_lottery_pick(slots, nv + 1, fixed, roll);
+            int64_t got = iget(d, "prize_id");
+            bool got_fallback = iget(d, "fallback") != 0;
+            if (got != o.prize_id || got_fallback != o.fallback)
+                mismatch(rep, id, got, "draw %lld: stored outcome %s%lld%s, the seed gives %s%lld%s", (long long)id,
+                         got ? "prize " : "no prize", (long long)got, got_fallback ? " (fallback)" : "",
+                         o.prize_id ? "prize " : "no prize", (long long)o.prize_id, o.fallback ? " (fallback)" : "");
+            /* go on from what was stored, so that one bad row is reported once */
+            if (got) {
+                int k = find_prize(v, nv, got);
+                if (k < 0) {
+                    mismatch(rep, id, got, "draw %lld: prize %lld is not in the pool", (long long)id, (long long)got);
+                    continue;
+                }
+                wins++;
+                v[k].won++;
+                if (left[k] <= 0)
+                    mismatch(rep, id, got, "draw %lld: prize %lld awarded with no stock left (oversold)", (long long)id,
+                             (long long)got);
+                left[k]--;
+                json_object_set_new(v[k].days, day, json_integer(json_integer_value(json_object_get(v[k].days, day)) + 1));
+            }
+        }
+        size_t got_rows = json_array_size(rows);
+        json_decref(rows);
+        if (got_rows < VERIFY_CHUNK) break;
+    }
+    for (; next_add < json_array_size(adds); next_add++) {
+        json_t *x = json_array_get(adds, next_add);
+        int k = find_prize(v, nv, iget(x, "prize_id"));
+        if (k >= 0) left[k] += iget(x, "quantity");
+    }
+    json_object_set_new(rep, "draws", json_integer(draws));
+    json_object_set_new(rep, "wins", json_integer(wins));
+    for (int i = 0; i < nv && !st; i++) {
+        if (left[i] != v[i].remaining)
+            mismatch(rep, 0, v[i].id, "prize %lld: %lld left by the replay, %lld stored", (long long)v[i].id,
+                     (long long)left[i], (long long)v[i].remaining);
+        json_array_append_new(json_object_get(rep, "prizes"),
+                              json_pack("{s:I, s:s?, s:I, s:I, s:I}", "id", (json_int_t)v[i].id, "name", v[i].name,
+                                        "stock", (json_int_t)v[i].stock, "won", (json_int_t)v[i].won, "remaining",
+                                        (json_int_t)v[i].remaining));
+    }
+    free(left);
+out:
+    for (int i = 0; i < nv; i++) json_decref(v[i].days);
+    free(v);
+    free(slots);
+    json_decref(c);
+    json_decref(prizes);
+    json_decref(adds);
+    json_decref(pool);
+    if (st) {
+        json_decref(rep);
+        return st;
+    }
+    *report = rep;
+    return HH_OK;
+}
