@@ -158,6 +158,7 @@ int hh_cmd_demo(hh_app *app, bool quiet)
     if (st == HH_OK) st = hh_demo_coupons(app->store);
     if (st == HH_OK) st = hh_demo_points(app->store, d->enterprise_id);
     if (st == HH_OK) st = hh_demo_mall(app->store, d->enterprise_id);
+    if (st == HH_OK) st = hh_demo_lottery(app->store);
     if (st != HH_OK) {
         fprintf(stderr, "huohua: loading the demo data failed (%s)\n", hh_status_code(st));
         free(d);

@@ -5,7 +5,9 @@
  * for it. A person who registers through it is recorded as referred by that
  * member (hh_referral_on_register, called by member identification).
  *
- * Both are rewarded with points when the enterprise's condition is met:
+ * Both are rewarded with points when the enterprise's condition is met (the
+ * referrer by the earn rule for the action "referral" when there is one, else
+ * by the fixed referrer_points; the referred person by referred_points):
  * registration, the referred member's first purchase (an approved receipt)
  * or first redemption at a counter (hh_referral_progress). Before rewarding,
  * abuse checks hold the referral for review: the referred person used a
@@ -120,10 +122,18 @@ static hh_status reward(hh_db *tx, hh_req *r, json_t *ref, const referral_settin
     hh_grant g = {.enterprise_id = iget(ref, "enterprise_id"), .touchpoint_id = iget(ref, "touchpoint_id"),
                   .source = "referral", .source_id = iget(ref, "id")};
     hh_status st = HH_OK;
-    if (s->referrer_points > 0) {
-        g.member_id = iget(ref, "referrer_id");
-        st = hh_points_earn(tx, r, &g, s->referrer_points, 0, s->brand_id, &t1);
+    /* the referrer: the earn rule for the action "referral" when the enterprise has
+     * one (its multipliers and caps apply), else the fixed referrer_points */
+    g.member_id = iget(ref, "referrer_id");
+    int64_t by_rule = 0;
+    st = hh_points_award_action(tx, r, &g, "referral", s->brand_id, &by_rule, &t1);
+    if (st == HH_E_UNPROCESSABLE) { /* the rule's cap is reached: no points for this one */
+        if (r) memset(&r->err, 0, sizeof r->err);
+        st = HH_OK;
+        by_rule = -1;
     }
+    if (!st && by_rule == 0 && s->referrer_points > 0)
+        st = hh_points_earn(tx, r, &g, s->referrer_points, 0, s->brand_id, &t1);
     if (!st && s->referred_points > 0) {
         g.member_id = iget(ref, "referred_id");
         st = hh_points_earn(tx, r, &g, s->referred_points, 0, s->brand_id, &t2);

@@ -17,6 +17,7 @@
  * (hh_sms_queue in member/sms.c), so the configured provider delivers them.
  */
 #include "reward/reward.h"
+#include "points/points.h"
 #include "auth/auth.h"
 #include "core/buf.h"
 #include "core/localtime.h"
@@ -522,6 +523,18 @@ static hh_status checkin_write(hh_db *tx, hh_req *r)
     json_t *props = json_pack("{s:I, s:I}", "activity_id", (json_int_t)r->path_id, "signup_id", (json_int_t)id);
     st = hh_reward_event(tx, "activity.checkin", &gr, iget(a, "brand_id"), props);
     json_decref(props);
+    /* attending earns points by the earn rule for the action "event" (a cap reached: none) */
+    int64_t points = 0, txn = 0;
+    if (!st) {
+        gr.source = "activity";
+        gr.source_id = id;
+        st = hh_points_award_action(tx, r, &gr, "event", iget(a, "brand_id"), &points, &txn);
+        if (st == HH_E_UNPROCESSABLE || st == HH_E_CONFLICT) {
+            memset(&r->err, 0, sizeof r->err);
+            st = HH_OK;
+            points = 0;
+        }
+    }
     json_t *row;
     if (st || (st = hh_db_one(tx, &row, SIGNUP_COLS " WHERE g.id = ?", HH_A(HH_I(id))))) return st;
     signup_decorate(row);
@@ -529,7 +542,7 @@ static hh_status checkin_write(hh_db *tx, hh_req *r)
         json_decref(row);
         return st;
     }
-    hh_reply(r, 200, json_pack("{s:o, s:O}", "signup", row, "activity", a));
+    hh_reply(r, 200, json_pack("{s:o, s:O, s:I}", "signup", row, "activity", a, "points_awarded", (json_int_t)points));
     return HH_OK;
 }
 

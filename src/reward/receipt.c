@@ -23,6 +23,8 @@
  * listed on the receipt as not granted, with the reason.
  */
 #include "reward/reward.h"
+#include "points/mall.h"
+#include "points/points.h"
 #include "auth/auth.h"
 #include "core/log.h"
 #include "core/phone.h"
@@ -615,14 +617,50 @@ static hh_status pay_tier(hh_db *tx, hh_req *r, json_t *x, json_t *tier, json_t 
         json_array_append_new(rewards, e);
     }
     if (iget(tier, "points") > 0) {
-        /* POINTS (issue 5): the points module credits the tier's points here, in
-         * this transaction — e.g. hh_points_earn(tx, r, &g, iget(tier, "points"),
-         * "receipt", id) — and this entry becomes "granted". Until it exists the
-         * points are listed on the receipt as skipped, so nobody is told they
-         * were credited. */
-        json_array_append_new(rewards, json_pack("{s:s, s:I, s:s, s:s, s:s}", "kind", "points", "points",
-                                                 (json_int_t)iget(tier, "points"), "status", "skipped", "message",
-                                                 "积分功能上线后发放", "message_en", "Points come with the points module"));
+        int64_t txn = 0;
+        json_t *e = json_pack("{s:s, s:I}", "kind", "points", "points", (json_int_t)iget(tier, "points"));
+        st = hh_points_earn(tx, r, &g, iget(tier, "points"), 0, iget(x, "brand_id"), &txn);
+        if (st == HH_OK) {
+            json_object_set_new(e, "txn_id", json_integer(txn));
+            json_object_set_new(e, "status", json_string("granted"));
+        } else if (refusal(st) || st == HH_E_CONFLICT) {
+            refused(r, e);
+        } else {
+            json_decref(e);
+            return st;
+        }
+        json_array_append_new(rewards, e);
+    }
+    return HH_OK;
+}
+
+/* The points an approved receipt earns by the enterprise's earn rules: the
+ * purchase (spend rules of the brand and store) and the action "receipt".
+ * A rule's cap already reached is listed as not granted; no rule, nothing. */
+static hh_status earn_for_purchase(hh_db *tx, hh_req *r, json_t *x, json_t *tier, json_t *rewards)
+{
+    hh_grant g = {.enterprise_id = r->who.enterprise_id, .member_id = iget(x, "member_id"),
+                  .campaign_id = tier ? iget(tier, "campaign_id") : iget(x, "campaign_id"),
+                  .store_id = iget(x, "store_id"), .staff_id = r->who.staff_id, .source = "receipt",
+                  .source_id = iget(x, "id")};
+    for (int k = 0; k < 2; k++) {
+        int64_t pts = 0, txn = 0;
+        hh_status st = k == 0 ? hh_points_award_purchase(tx, r, &g, iget(x, "brand_id"), NULL, iget(x, "amount_fen"), &pts, &txn)
+                              : hh_points_award_action(tx, r, &g, "receipt", iget(x, "brand_id"), &pts, &txn);
+        json_t *e = json_pack("{s:s, s:s}", "kind", "points", "rule", k == 0 ? "purchase" : "receipt");
+        if (st == HH_OK && pts > 0) {
+            json_object_set_new(e, "points", json_integer(pts));
+            json_object_set_new(e, "txn_id", json_integer(txn));
+            json_object_set_new(e, "status", json_string("granted"));
+            json_array_append_new(rewards, e);
+        } else if (st == HH_OK) {
+            json_decref(e); /* no rule applies */
+        } else if (refusal(st) || st == HH_E_CONFLICT) {
+            json_array_append_new(rewards, refused(r, e));
+        } else {
+            json_decref(e);
+            return st;
+        }
     }
     return HH_OK;
 }
@@ -652,6 +690,9 @@ static hh_status approve_write(hh_db *tx, hh_req *r)
     }
     json_t *rewards = json_array();
     if (tier) st = pay_tier(tx, r, x, tier, rewards);
+    if (!st) st = earn_for_purchase(tx, r, x, tier, rewards);
+    /* a referred member's first purchase may complete the referral */
+    if (!st) st = hh_referral_progress(tx, iget(x, "member_id"), "purchase");
     char *rw = json_dumps(rewards, JSON_COMPACT);
     int64_t now = hh_now_ms();
     if (!st)

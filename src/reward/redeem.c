@@ -29,6 +29,7 @@
  * coupons.
  */
 #include "reward/redeem_internal.h"
+#include "points/mall.h"
 #include "auth/auth.h"
 #include "core/localtime.h"
 #include "core/phone.h"
@@ -495,6 +496,8 @@ static hh_status redeem_write(hh_db *tx, hh_req *r)
     if (in->has_order) json_object_set_new(props, "order_amount_fen", json_integer(in->order_amount));
     st = hh_reward_event(tx, "coupon.redeemed", &g, brand_id, props);
     if (!st) st = hh_audit(tx, r, "coupon.redeem", "redemption", rid, NULL, props);
+    /* a referred member's first redemption may complete the referral */
+    if (!st && member_id) st = hh_referral_progress(tx, member_id, "redemption");
     json_decref(props);
     if (st) return st;
 

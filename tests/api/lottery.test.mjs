@@ -382,7 +382,7 @@ test('pass codes: a printed batch (job, progress, CSV), single use; product unit
   assert.equal((await verify(c.id)).code, 0);
 });
 
-test('granted draws (approved receipts), points not open yet, campaign limits, Idempotency-Key', async () => {
+test('granted draws (approved receipts), no points entry without draw_points, campaign limits, Idempotency-Key', async () => {
   const c = await liveCampaign(s, T, { per_member_daily: 3, free_draws_per_day: 10 });
   ok(await prize(c.id, { name: '好礼', stock: 100, weight: 1, fulfilment: 'mail' }), 201);
   ok(await s.api('PUT', `/api/campaigns/${c.id}/lottery-pool`, { token: T, body: { no_prize_weight: 1 } }));
@@ -394,7 +394,7 @@ test('granted draws (approved receipts), points not open yet, campaign limits, I
   assert.equal(await num(`SELECT draw_id FROM lottery_grants WHERE member_id = ${m1.id} AND campaign_id = ${c.id}`), g.id);
   await expectError(await draw(c.id, m1, { entry: 'receipt' }), 422, 'entry');
   const pts = await expectError(await draw(c.id, m1, { entry: 'points' }), 422, 'entry');
-  assert.equal(pts.json.error.message, '积分抽奖尚未开放');
+  assert.equal(pts.json.error.message, '本活动不支持积分抽奖');
   // per-member daily limit of the campaign: the receipt draw counted, and the refused ones did not
   ok(await draw(c.id, m1), 201);
   ok(await draw(c.id, m1), 201);
@@ -529,4 +529,25 @@ test('bad input is refused with a 4xx naming the field', async (t) => {
     ['qr of a draw without coupon', 'GET', `/api/member/lottery/draws/${d.id}/qr.svg`, undefined, 404, 'id'],
   ]);
   assert.ok(await s.healthy());
+});
+
+test('draws paid with points: the campaign\'s draw_points leave the ledger; too few points is 422 points', async () => {
+  const c = await liveCampaign(s, T, { draw_points: 40 });
+  ok(await prize(c.id, { name: '积分好礼', stock: 100, weight: 1, fulfilment: 'mail' }), 201);
+  const m = await member(s, '13930000077');
+  const bal = async () => (await s.api('GET', '/api/member/points', { token: m.token })).json.balance;
+  const start = await bal();
+  if (start !== 100) {
+    const give = await s.api('POST', `/api/members/${m.id}/points/adjust`, { token: T, body: { points: 100 - start, reason: '抽奖测试' } });
+    assert.ok(give.status < 300, give.text);
+  }
+  assert.equal(await bal(), 100);
+  const d1 = ok(await draw(c.id, m, { entry: 'points' }), 201);
+  assert.equal(d1.entry, 'points');
+  ok(await draw(c.id, m, { entry: 'points' }), 201);
+  assert.equal(await bal(), 20);
+  await expectError(await draw(c.id, m, { entry: 'points' }), 422, 'points');
+  assert.equal(await bal(), 20, 'a refused draw takes nothing');
+  const spent = await sqlite(s, `SELECT count(*), sum(points) FROM points_txns WHERE source = 'lottery' AND member_id = ${m.id}`);
+  assert.equal(spent.trim(), '2|-80');
 });

@@ -4,7 +4,7 @@
 // number at the same store, or the same photo) are refused; staff of the
 // receipt's store or the brand's managers approve — paying the highest
 // matching tier in the same transaction (coupon, red envelope, lottery draws;
-// points skipped until the points module) — or reject with a reason. Tiers are
+// points of the tier and of the earn rules: purchase, receipt) — or reject with a reason. Tiers are
 // edited by owners and brand managers. Bad input gets a 4xx naming the field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -207,8 +207,11 @@ test('approve: the highest matching tier pays in the same transaction; approving
   assert.equal(coupon.status, 'granted');
   assert.match(coupon.name, /¥20/);
   assert.match(coupon.code, /^[2-9A-HJ-NP-Z]{12}$/);
-  const points = r.json.rewards.find((x) => x.kind === 'points');
-  assert.equal(points.status, 'skipped', 'points wait for the points module');
+  // the tier's points, and the earn rules' points for the purchase and the receipt, in the ledger
+  const points = r.json.rewards.filter((x) => x.kind === 'points');
+  assert.ok(points.length >= 1 && points.every((x) => x.status === 'granted' && x.txn_id > 0), JSON.stringify(points));
+  const txns = await sqlite(s, `SELECT count(*) FROM points_txns WHERE source = 'receipt' AND source_id = ${first.id}`);
+  assert.equal(Number(txns.trim()), points.length);
   const row = await sqlite(s, `SELECT source, source_id, member_id, status FROM coupons WHERE id = ${coupon.coupon_id}`);
   assert.equal(row.trim(), `receipt|${first.id}|${r.json.member_id}|issued`);
   const ev = await sqlite(s, `SELECT count(*) FROM events WHERE kind = 'receipt.approved' AND json_extract(props_json, '$.receipt_id') = ${first.id} AND staff_id = 1 AND store_id = 1`);
@@ -226,11 +229,11 @@ test('approve: the highest matching tier pays in the same transaction; approving
   const a = await s.api('POST', `/api/receipts/${big.id}/approve`, { token: await s.token('lumina.mgr') });
   assert.equal(a.status, 200, a.text);
   assert.match(a.json.rewards.find((x) => x.kind === 'coupon').name, /¥60/);
-  // below every tier: approved with no reward
+  // below every tier: approved with no tier reward, only what the earn rules give
   const small = await submit(M1, { amount_fen: 1000 });
   const n = await s.api('POST', `/api/receipts/${small.id}/approve`, { token: T });
   assert.equal(n.status, 200);
-  assert.deepEqual(n.json.rewards, []);
+  assert.deepEqual(n.json.rewards.filter((x) => !x.rule), []);
   assert.equal(n.json.tier_id, null);
 });
 
@@ -381,10 +384,12 @@ test('a campaign tier counts against the campaign\'s limits: over the limit the 
   const second = await s.api('POST', `/api/receipts/${b.id}/approve`, { token: T });
   assert.equal(second.status, 200, second.text);
   assert.equal(second.json.status, 'approved');
-  assert.equal(second.json.rewards.length, 1);
-  assert.equal(second.json.rewards[0].kind, 'campaign');
-  assert.equal(second.json.rewards[0].status, 'failed');
-  assert.match(second.json.rewards[0].message, /上限/);
+  // the campaign tier is refused; points of the earn rules (purchase, receipt) are not the campaign's
+  const tierRewards = second.json.rewards.filter((x) => !(x.kind === 'points' && x.rule));
+  assert.equal(tierRewards.length, 1);
+  assert.equal(tierRewards[0].kind, 'campaign');
+  assert.equal(tierRewards[0].status, 'failed');
+  assert.match(tierRewards[0].message, /上限/);
   const n = await sqlite(s, `SELECT count(*) FROM coupons WHERE source = 'receipt' AND source_id = ${b.id}`);
   assert.equal(n.trim(), '0');
 });

@@ -35,6 +35,7 @@ import PointsRulesPage from './pages/points-rules.js';
 import PointsLevelsPage from './pages/points-levels.js';
 import GiftsPage from './pages/gifts.js';
 import ReferralsPage from './pages/referrals.js';
+import LotteryPage from './pages/lottery.js';
 import { openAlerts, refreshOpenAlerts } from './crm.js';
 
 // Navigation, grouped; `perm` decides who sees an entry. Later issues add
@@ -65,6 +66,7 @@ const NAV = [
     { path: '/redemptions', label: 'nav.redemptions', icon: 'scan', page: RedemptionsPage, perm: 'redemption.view' },
     { path: '/receipts', label: 'nav.receipts', icon: 'file', page: ReceiptsPage, perm: 'receipt.review' },
     { path: '/activities', label: 'nav.activities', icon: 'calendar', page: ActivitiesPage, perm: 'activity.view' },
+    { path: '/lottery', label: 'nav.lottery', icon: 'spark', page: LotteryPage, perm: 'lottery.view' },
   ] },
   { group: 'nav.group.points', items: [
     { path: '/points', label: 'nav.points', icon: 'bolt', page: PointsLedgerPage, perm: 'points.view' },

@@ -64,6 +64,7 @@ const RULES = {
     'points.view', 'points.adjust', 'points.rules',
     // gift mall of its brands; referrals and star members (reviews are the owner's)
     'gift.view', 'gift.manage', 'referral.view',
+    'lottery.view', 'lottery.manage',
   ].includes(action),
   staff: () => false,
 };
