@@ -10,6 +10,7 @@
 #include "core/localtime.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,21 +70,92 @@ static bool has(json_t *row, const char *k)
     return json_is_integer(json_object_get(row, k));
 }
 
-hh_status hh_campaign_admit(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cost_fen)
+/* ---- campaign admission ----
+ *
+ * Admission runs on the writer for every claim and draw, so the campaign's row
+ * (status, window, limits, counters, target tags) and the enterprise's time
+ * zone are kept per writer thread, stamped with the writer's change counters
+ * of campaigns and enterprises (hh_db_version): any other change to either
+ * table, any rollback and any outside commit make the next admission read the
+ * row again. Admission's own counter update is mirrored in the entry and
+ * re-stamped, so a run of claims or draws reads the row once. */
+
+enum { HAS_BUDGET = 1, HAS_PER_TOTAL = 2, HAS_PER_DAILY = 4, HAS_PER_STORE = 8, HAS_GLOBAL = 16 };
+
+typedef struct {
+    hh_db *db;
+    int64_t id, enterprise_id;
+    uint64_t v_campaigns, v_enterprises;
+    char status[16];
+    char tz[64];
+    int64_t starts_at, ends_at, budget_fen, spent_fen, per_member_total, per_member_daily, per_store_limit,
+        global_limit, used_count;
+    unsigned has;
+    char *target_tags; /* JSON array text; NULL: no target tags */
+} admit_row;
+
+#define ADMIT_SLOTS 32
+static _Thread_local admit_row admit_cache[ADMIT_SLOTS];
+
+static hh_status admit_load(hh_db *tx, admit_row *e, int64_t campaign_id, int64_t enterprise_id)
 {
+    uint64_t vc = hh_db_version(tx, "campaigns"), ve = hh_db_version(tx, "enterprises");
     json_t *c = NULL;
     hh_status st = hh_db_one(tx, &c,
                              "SELECT c.status, c.starts_at, c.ends_at, c.budget_fen, c.spent_fen, c.per_member_total,"
                              " c.per_member_daily, c.per_store_limit, c.global_limit, c.used_count,"
                              " c.target_tags_json, e.timezone FROM campaigns c JOIN enterprises e"
                              " ON e.id = c.enterprise_id WHERE c.id = ? AND c.enterprise_id = ?",
-                             HH_A(HH_I(g->campaign_id), HH_I(g->enterprise_id)));
+                             HH_A(HH_I(campaign_id), HH_I(enterprise_id)));
+    if (st) return st;
+    free(e->target_tags);
+    memset(e, 0, sizeof *e);
+    snprintf(e->status, sizeof e->status, "%s", json_string_value(json_object_get(c, "status")));
+    const char *tz = json_string_value(json_object_get(c, "timezone"));
+    snprintf(e->tz, sizeof e->tz, "%s", tz ? tz : "Asia/Shanghai");
+    e->starts_at = iget(c, "starts_at");
+    e->ends_at = iget(c, "ends_at");
+    e->spent_fen = iget(c, "spent_fen");
+    e->used_count = iget(c, "used_count");
+    static const struct {
+        const char *col;
+        unsigned bit;
+        size_t off;
+    } limits[] = {{"budget_fen", HAS_BUDGET, offsetof(admit_row, budget_fen)},
+                  {"per_member_total", HAS_PER_TOTAL, offsetof(admit_row, per_member_total)},
+                  {"per_member_daily", HAS_PER_DAILY, offsetof(admit_row, per_member_daily)},
+                  {"per_store_limit", HAS_PER_STORE, offsetof(admit_row, per_store_limit)},
+                  {"global_limit", HAS_GLOBAL, offsetof(admit_row, global_limit)}};
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
+        if (has(c, limits[i].col)) {
+            e->has |= limits[i].bit;
+            *(int64_t *)((char *)e + limits[i].off) = iget(c, limits[i].col);
+        }
+    json_t *tags = json_object_get(c, "target_tags");
+    if (json_is_array(tags) && json_array_size(tags) > 0) e->target_tags = json_dumps(tags, JSON_COMPACT);
+    json_decref(c);
+    e->db = tx;
+    e->id = campaign_id;
+    e->enterprise_id = enterprise_id;
+    e->v_campaigns = vc;
+    e->v_enterprises = ve;
+    return HH_OK;
+}
+
+hh_status hh_campaign_admit(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cost_fen)
+{
+    admit_row *c = &admit_cache[(uint64_t)g->campaign_id % ADMIT_SLOTS];
+    hh_status st = HH_OK;
+    if (c->db != tx || c->id != g->campaign_id || c->enterprise_id != g->enterprise_id ||
+        c->v_campaigns != hh_db_version(tx, "campaigns") || c->v_enterprises != hh_db_version(tx, "enterprises")) {
+        c->db = NULL;
+        st = admit_load(tx, c, g->campaign_id, g->enterprise_id);
+    }
     if (st == HH_E_NOT_FOUND)
         return hh_reward_fail(r, st, "campaign_id", "找不到该活动", "No such campaign");
     if (st) return st;
     int64_t now = hh_now_ms();
-    const char *status = hh_campaign_status_now(json_string_value(json_object_get(c, "status")),
-                                                iget(c, "starts_at"), iget(c, "ends_at"), now);
+    const char *status = hh_campaign_status_now(c->status, c->starts_at, c->ends_at, now);
     if (strcmp(status, "live")) {
         static const struct {
             const char *status, *zh, *en;
@@ -95,56 +167,58 @@ hh_status hh_campaign_admit(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cos
         };
         size_t i = 0;
         while (i < 3 && strcmp(why[i].status, status)) i++;
-        json_decref(c);
         return hh_reward_fail(r, HH_E_UNPROCESSABLE, "campaign_id", why[i].zh, why[i].en);
     }
     /* target tags: the member must carry one of them */
-    json_t *tags = json_object_get(c, "target_tags");
-    if (json_is_array(tags) && json_array_size(tags) > 0) {
+    if (c->target_tags) {
         int64_t hit = 0;
-        char *list = json_dumps(tags, JSON_COMPACT);
         st = hh_db_int(tx, &hit,
                        "SELECT EXISTS (SELECT 1 FROM member_tags WHERE member_id = ? AND tag_id IN"
                        " (SELECT value FROM json_each(?)))",
-                       HH_A(HH_I(g->member_id), HH_S(list)));
-        free(list);
-        if (st == HH_OK && !hit) {
-            json_decref(c);
+                       HH_A(HH_I(g->member_id), HH_S(c->target_tags)));
+        if (st == HH_OK && !hit)
             return hh_reward_fail(r, HH_E_FORBIDDEN, "member", "本活动仅限指定会员参与",
                                   "This campaign is for selected members only");
-        }
     }
     char day[11];
-    hh_local_day(json_string_value(json_object_get(c, "timezone")), now, day);
+    hh_local_day(c->tz, now, day);
     const char *limit_zh = NULL, *limit_en = NULL;
-    if (has(c, "global_limit") && iget(c, "used_count") >= iget(c, "global_limit")) {
+    if ((c->has & HAS_GLOBAL) && c->used_count >= c->global_limit) {
         limit_zh = "活动名额已满";
         limit_en = "The campaign is fully used";
-    } else if (has(c, "per_store_limit") && g->store_id &&
-               usage(tx, g->campaign_id, "store", g->store_id, "") >= iget(c, "per_store_limit")) {
+    } else if ((c->has & HAS_PER_STORE) && g->store_id &&
+               usage(tx, g->campaign_id, "store", g->store_id, "") >= c->per_store_limit) {
         limit_zh = "本门店的活动名额已满";
         limit_en = "This store's share of the campaign is used up";
-    } else if (has(c, "per_member_total") && g->member_id &&
-               usage(tx, g->campaign_id, "member", g->member_id, "") >= iget(c, "per_member_total")) {
+    } else if ((c->has & HAS_PER_TOTAL) && g->member_id &&
+               usage(tx, g->campaign_id, "member", g->member_id, "") >= c->per_member_total) {
         limit_zh = "您已达到本活动的参与次数上限";
         limit_en = "You have reached this campaign's limit";
-    } else if (has(c, "per_member_daily") && g->member_id &&
-               usage(tx, g->campaign_id, "member", g->member_id, day) >= iget(c, "per_member_daily")) {
+    } else if ((c->has & HAS_PER_DAILY) && g->member_id &&
+               usage(tx, g->campaign_id, "member", g->member_id, day) >= c->per_member_daily) {
         limit_zh = "您今天已达到本活动的参与次数上限，明天再来";
         limit_en = "You have reached today's limit for this campaign; come back tomorrow";
     }
-    if (limit_zh) {
-        json_decref(c);
-        return hh_reward_fail(r, HH_E_UNPROCESSABLE, "limit", limit_zh, limit_en);
-    }
-    if (has(c, "budget_fen") && iget(c, "spent_fen") + cost_fen > iget(c, "budget_fen")) {
-        json_decref(c);
+    if (limit_zh) return hh_reward_fail(r, HH_E_UNPROCESSABLE, "limit", limit_zh, limit_en);
+    if ((c->has & HAS_BUDGET) && c->spent_fen + cost_fen > c->budget_fen)
         return hh_reward_fail(r, HH_E_UNPROCESSABLE, "campaign_id", "活动预算已用完", "The campaign's budget is used up");
-    }
-    json_decref(c);
-    st = hh_db_run(tx, NULL, "UPDATE campaigns SET used_count = used_count + 1, spent_fen = spent_fen + ? WHERE id = ?",
+    hh_result res = {0};
+    uint64_t v0 = c->v_campaigns;
+    st = hh_db_run(tx, &res, "UPDATE campaigns SET used_count = used_count + 1, spent_fen = spent_fen + ? WHERE id = ?",
                    HH_A(HH_I(cost_fen), HH_I(g->campaign_id)));
-    if (!st && g->store_id) st = count_use(tx, g->campaign_id, "store", g->store_id, "");
+    if (st) return st;
+    /* mirror the update: when it was the one change to campaigns since the
+     * entries were checked, every entry current before it is current after */
+    c->used_count++;
+    c->spent_fen += cost_fen;
+    uint64_t v = hh_db_version(tx, "campaigns");
+    if (res.changes == 1 && v == v0 + 1) {
+        for (int i = 0; i < ADMIT_SLOTS; i++)
+            if (admit_cache[i].db == tx && admit_cache[i].v_campaigns == v0) admit_cache[i].v_campaigns = v;
+    } else {
+        c->db = NULL;
+    }
+    if (g->store_id) st = count_use(tx, g->campaign_id, "store", g->store_id, "");
     if (!st && g->member_id) st = count_use(tx, g->campaign_id, "member", g->member_id, "");
     if (!st && g->member_id) st = count_use(tx, g->campaign_id, "member", g->member_id, day);
     return st;

@@ -152,53 +152,173 @@ static int64_t iget(json_t *o, const char *k)
     return json_integer_value(json_object_get(o, k));
 }
 
+/* The writer's cache of campaigns and pools (lottery_internal.h). Entries are
+ * stamped with hh_db_version of the tables they come from; a draw re-stamps
+ * them after its own writes, which it mirrors (see lottery_draw.c). */
+
+#define POOL_SLOTS 8
+static _Thread_local hh__draw_pool pool_cache[POOL_SLOTS];
+static _Thread_local struct {
+    hh_db *db;
+    uint64_t v_draws;
+    int64_t next;
+} next_draw;
+
 static int by_position(const void *a, const void *b)
 {
-    const int64_t *x = a, *y = b; /* {position, id, …} */
-    if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
-    return x[1] < y[1] ? -1 : x[1] > y[1];
+    const hh__prize *x = a, *y = b;
+    if (x->position != y->position) return x->position < y->position ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
 }
 
-hh_status hh__pool_load(hh_db *db, int64_t campaign_id, int64_t member_id, const char *day, hh__pool *out)
+static void pool_clear(hh__draw_pool *p)
 {
-    memset(out, 0, sizeof *out);
-    json_t *row;
-    /* prizes as "position,id,weight,available,fallback;…" (group_concat's order is not
-     * guaranteed, so they are sorted here) */
-    hh_status st = hh_db_one(db, &row,
-                             "SELECT (SELECT coalesce(max(id), 0) + 1 FROM lottery_draws) AS next_id,"
-                             " (SELECT no_prize_weight FROM lottery_pools WHERE campaign_id = ?1) AS none_w,"
-                             " (SELECT mode = 'fixed' FROM lottery_pools WHERE campaign_id = ?1) AS fixed,"
-                             " (SELECT n FROM lottery_free_days WHERE campaign_id = ?1 AND member_id = ?3 AND day = ?2)"
-                             " AS free_used,"
-                             " (SELECT group_concat(p.position || ',' || p.id || ',' || p.weight || ',' ||"
-                             " (p.remaining > 0 AND (p.daily_cap IS NULL OR coalesce(d.won, 0) < p.daily_cap)) || ','"
-                             " || p.is_fallback, ';') FROM lottery_prizes p LEFT JOIN lottery_prize_days d"
-                             " ON d.prize_id = p.id AND d.day = ?2 WHERE p.campaign_id = ?1) AS prizes",
-                             HH_A(HH_I(campaign_id), HH_S(day), HH_I(member_id)));
-    if (st) return st;
-    out->free_used = iget(row, "free_used");
-    out->next_draw_id = iget(row, "next_id");
-    out->fixed = iget(row, "fixed") != 0;
-    int64_t none_w = iget(row, "none_w");
-    int64_t v[HH_LOTTERY_MAX_PRIZES][5];
-    int n = 0;
-    const char *p = json_string_value(json_object_get(row, "prizes"));
-    while (p && *p && n < HH_LOTTERY_MAX_PRIZES) {
-        for (int k = 0; k < 5; k++) {
-            char *end;
-            v[n][k] = strtoll(p, &end, 10);
-            p = *end ? end + 1 : end;
-        }
-        n++;
+    for (int i = 0; i < p->n; i++) {
+        free(p->prizes[i].name);
+        free(p->prizes[i].image);
     }
-    json_decref(row);
-    qsort(v, (size_t)n, sizeof v[0], by_position);
-    for (int i = 0; i < n; i++)
-        out->slots[i] = (hh_lottery_slot){.id = v[i][1], .weight = v[i][2], .available = v[i][3] != 0, .fallback = v[i][4] != 0};
-    out->slots[n] = (hh_lottery_slot){.id = 0, .weight = none_w, .available = true};
-    out->n = n + 1;
+    memset(p, 0, sizeof *p);
+}
+
+static char *dup_or_null(json_t *v)
+{
+    const char *t = json_string_value(v);
+    return t ? hh_xstrdup(t) : NULL;
+}
+
+static hh_status pool_load(hh_db *tx, int64_t campaign_id, hh__draw_pool *p)
+{
+    hh__draw_pool_stamp s = {hh_db_version(tx, "campaigns"), hh_db_version(tx, "enterprises"),
+                             hh_db_version(tx, "lottery_pools"), hh_db_version(tx, "lottery_prizes")};
+    json_t *c, *prizes;
+    hh_status st = hh_db_one(tx, &c,
+                             "SELECT c.enterprise_id, c.brand_id, c.status, c.seed, c.free_draws_per_day, c.draw_points,"
+                             " e.timezone, l.no_prize_weight, l.mode FROM campaigns c JOIN enterprises e"
+                             " ON e.id = c.enterprise_id LEFT JOIN lottery_pools l ON l.campaign_id = c.id WHERE c.id = ?",
+                             HH_A(HH_I(campaign_id)));
+    if (st) return st;
+    if ((st = hh_db_query(tx, &prizes,
+                          "SELECT id, position, weight, remaining, daily_cap, is_fallback, fulfilment, name, image,"
+                          " value_fen, coupon_template_id, envelope_pool_id, counter_template_id FROM lottery_prizes"
+                          " WHERE campaign_id = ?",
+                          HH_A(HH_I(campaign_id))))) {
+        json_decref(c);
+        return st;
+    }
+    pool_clear(p);
+    p->enterprise_id = iget(c, "enterprise_id");
+    p->brand_id = iget(c, "brand_id");
+    p->free_per_day = iget(c, "free_draws_per_day");
+    p->draw_points = iget(c, "draw_points");
+    const char *t;
+    snprintf(p->status, sizeof p->status, "%s", (t = json_string_value(json_object_get(c, "status"))) ? t : "");
+    snprintf(p->tz, sizeof p->tz, "%s", (t = json_string_value(json_object_get(c, "timezone"))) ? t : "Asia/Shanghai");
+    t = json_string_value(json_object_get(c, "seed"));
+    if (t && strlen(t) < sizeof p->seed) {
+        p->seed_len = strlen(t);
+        memcpy(p->seed, t, p->seed_len + 1);
+    }
+    p->none_weight = iget(c, "no_prize_weight");
+    t = json_string_value(json_object_get(c, "mode"));
+    p->fixed = t && !strcmp(t, "fixed");
+    json_decref(c);
+    size_t i;
+    json_t *row;
+    json_array_foreach(prizes, i, row)
+    {
+        if (p->n == HH_LOTTERY_MAX_PRIZES) break;
+        hh__prize *z = &p->prizes[p->n++];
+        z->id = iget(row, "id");
+        z->position = iget(row, "position");
+        z->weight = iget(row, "weight");
+        z->remaining = iget(row, "remaining");
+        z->has_cap = json_is_integer(json_object_get(row, "daily_cap"));
+        z->daily_cap = iget(row, "daily_cap");
+        z->fallback = iget(row, "is_fallback") != 0;
+        snprintf(z->fulfilment, sizeof z->fulfilment, "%s",
+                 (t = json_string_value(json_object_get(row, "fulfilment"))) ? t : "");
+        z->name = dup_or_null(json_object_get(row, "name"));
+        z->image = dup_or_null(json_object_get(row, "image"));
+        z->value_fen = iget(row, "value_fen");
+        z->coupon_template_id = iget(row, "coupon_template_id");
+        z->envelope_pool_id = iget(row, "envelope_pool_id");
+        z->counter_template_id = iget(row, "counter_template_id");
+        if (z->has_cap) p->any_cap = true;
+    }
+    json_decref(prizes);
+    qsort(p->prizes, (size_t)p->n, sizeof p->prizes[0], by_position);
+    p->db = tx;
+    p->campaign_id = campaign_id;
+    p->stamp = s;
     return HH_OK;
+}
+
+hh_status hh__draw_pool_get(hh_db *tx, int64_t campaign_id, hh__draw_pool **out)
+{
+    hh__draw_pool *p = &pool_cache[(uint64_t)campaign_id % POOL_SLOTS];
+    *out = p;
+    if (p->db == tx && p->campaign_id == campaign_id && p->stamp.campaigns == hh_db_version(tx, "campaigns") &&
+        p->stamp.enterprises == hh_db_version(tx, "enterprises") &&
+        p->stamp.pools == hh_db_version(tx, "lottery_pools") && p->stamp.prizes == hh_db_version(tx, "lottery_prizes"))
+        return HH_OK;
+    p->db = NULL;
+    return pool_load(tx, campaign_id, p);
+}
+
+hh_status hh__draw_slots(hh_db *tx, const hh__draw_pool *p, const char *day, hh_lottery_slot *slots, int *n)
+{
+    for (int i = 0; i < p->n; i++) {
+        const hh__prize *z = &p->prizes[i];
+        int64_t won = 0;
+        if (z->has_cap) {
+            hh_status st = hh_db_ints(tx, &won, 1, "SELECT won FROM lottery_prize_days WHERE prize_id = ? AND day = ?",
+                                      HH_A(HH_I(z->id), HH_S(day)));
+            if (st && st != HH_E_NOT_FOUND) return st;
+        }
+        slots[i] = (hh_lottery_slot){.id = z->id, .weight = z->weight, .fallback = z->fallback,
+                                     .available = z->remaining > 0 && (!z->has_cap || won < z->daily_cap)};
+    }
+    slots[p->n] = (hh_lottery_slot){.id = 0, .weight = p->none_weight, .available = true};
+    *n = p->n + 1;
+    return HH_OK;
+}
+
+void hh__draw_pool_restamp(hh_db *tx, hh__draw_pool *p, const char *table, uint64_t before, int64_t rows)
+{
+    uint64_t *stamp = !strcmp(table, "campaigns")        ? &p->stamp.campaigns
+                      : !strcmp(table, "lottery_prizes") ? &p->stamp.prizes
+                                                         : NULL;
+    HH_CHECK(stamp != NULL);
+    uint64_t now = hh_db_version(tx, table);
+    if (*stamp == before && rows >= 0 && now == before + (uint64_t)rows)
+        *stamp = now;
+    else
+        p->db = NULL;
+}
+
+hh_status hh__next_draw_id(hh_db *tx, int64_t *id)
+{
+    uint64_t v = hh_db_version(tx, "lottery_draws");
+    if (next_draw.db != tx || next_draw.v_draws != v) {
+        next_draw.db = NULL;
+        hh_status st = hh_db_ints(tx, &next_draw.next, 1, "SELECT coalesce(max(id), 0) + 1 FROM lottery_draws", NULL, 0);
+        if (st) return st;
+        next_draw.db = tx;
+        next_draw.v_draws = v;
+    }
+    *id = next_draw.next;
+    return HH_OK;
+}
+
+void hh__next_draw_taken(hh_db *tx, uint64_t before)
+{
+    uint64_t now = hh_db_version(tx, "lottery_draws");
+    if (next_draw.db == tx && next_draw.v_draws == before && now == before + 1) {
+        next_draw.next++;
+        next_draw.v_draws = now;
+    } else {
+        next_draw.db = NULL;
+    }
 }
 
 hh_status hh__pool_locked(hh_db *db, int64_t campaign_id, bool *locked)

@@ -220,10 +220,7 @@ enum { E_FREE, E_PASS, E_PRODUCT, E_GRANT, E_POINTS };
 typedef struct {
     int kind;
     const char *entry;      /* as recorded */
-    int64_t enterprise_id, campaign_id, brand_id, free_per_day, draw_points;
-    char tz[64];
-    char seed[129];
-    size_t seed_len;
+    int64_t enterprise_id, campaign_id, brand_id, free_per_day, draw_points; /* set on the writer */
     int64_t pass_id;        /* E_PASS: the printed code's row */
     int64_t product_code_id, pass_batch_id; /* E_PRODUCT */
     char code[HH_CODE_MAX];
@@ -251,15 +248,16 @@ static hh_status take_entry(hh_db *tx, hh_req *r, draw_in *d, int64_t draw_id, i
     hh_result res = {0};
     switch (d->kind) {
     case E_FREE:
-        /* free_used was read with the pool, in this transaction */
-        if (*free_used >= d->free_per_day)
+        /* one statement takes a free draw of today if one is left and says
+         * how many are used; no row back: none left */
+        st = hh_db_ints(tx, free_used, 1,
+                        "INSERT INTO lottery_free_days (campaign_id, member_id, day, n) VALUES (?1, ?2, ?3, 1)"
+                        " ON CONFLICT DO UPDATE SET n = n + 1 WHERE n < ?4 RETURNING n",
+                        HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day), HH_I(d->free_per_day)));
+        if (st == HH_E_NOT_FOUND)
             return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "今天的免费抽奖次数已用完，明天再来",
                            "Today's free draws are used up; come back tomorrow");
-        ++*free_used;
-        return hh_db_run(tx, NULL,
-                         "INSERT INTO lottery_free_days (campaign_id, member_id, day, n) VALUES (?, ?, ?, 1)"
-                         " ON CONFLICT DO UPDATE SET n = n + 1",
-                         HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day)));
+        return st;
     case E_PASS:
         st = hh_db_run(tx, &res,
                        "UPDATE lottery_pass_codes SET used_at = ?, member_id = ?, draw_id = ? WHERE id = ? AND used_at IS NULL",
@@ -308,9 +306,9 @@ typedef struct {
 /* Hand the prize over: a coupon (counter prizes through their hidden template),
  * a red envelope, or nothing yet (mail: the member gives an address). A
  * refusal is recorded, not raised (see the file comment). */
-static hh_status fulfil(hh_db *tx, hh_req *r, const hh_grant *g, json_t *p, fulfilment *f)
+static hh_status fulfil(hh_db *tx, hh_req *r, const hh_grant *g, const hh__prize *p, fulfilment *f)
 {
-    f->claim = sget(p, "fulfilment");
+    f->claim = p->fulfilment;
     if (!strcmp(f->claim, "mail")) {
         f->claim_status = "unclaimed";
         return HH_OK;
@@ -318,11 +316,11 @@ static hh_status fulfil(hh_db *tx, hh_req *r, const hh_grant *g, json_t *p, fulf
     hh_status st = hh_db_exec(tx, "SAVEPOINT lottery_fulfil");
     if (st) return st;
     if (!strcmp(f->claim, "envelope")) {
-        st = hh_envelope_grant(tx, r, g, iget(p, "envelope_pool_id"), &f->envelope_id, &f->amount_fen);
+        st = hh_envelope_grant(tx, r, g, p->envelope_pool_id, &f->envelope_id, &f->amount_fen);
         f->claim_status = "claimed";
     } else {
         bool counter = !strcmp(f->claim, "counter");
-        int64_t tid = iget(p, counter ? "counter_template_id" : "coupon_template_id");
+        int64_t tid = counter ? p->counter_template_id : p->coupon_template_id;
         st = tid ? hh_coupon_grant(tx, r, g, tid, &f->coupon_id, f->code)
                  : hh_fail(r, HH_E_UNPROCESSABLE, "prize", "奖品未设置兑奖券", "The prize has no coupon to issue");
         f->claim_status = counter ? "unclaimed" : "claimed";
@@ -341,44 +339,64 @@ static hh_status fulfil(hh_db *tx, hh_req *r, const hh_grant *g, json_t *p, fulf
 static hh_status draw_write(hh_db *tx, hh_req *r)
 {
     draw_in *d = r->ud;
+    /* the campaign and its pool as they are now (the writer's cache) */
+    hh__draw_pool *p;
+    hh_status st = hh__draw_pool_get(tx, d->campaign_id, &p);
+    if (st == HH_OK && (p->enterprise_id != r->who.enterprise_id || !strcmp(p->status, "draft"))) st = HH_E_NOT_FOUND;
+    if (st == HH_E_NOT_FOUND) return hh_fail(r, st, "id", "找不到该活动", "No such campaign");
+    if (st) return st;
+    if (!p->seed_len)
+        return hh_fail(r, HH_E_UNPROCESSABLE, "campaign_id", "本活动的抽奖尚未开放", "This campaign's lottery is not open yet");
+    if (d->kind == E_FREE && p->free_per_day <= 0)
+        return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "本活动没有每日免费抽奖", "This campaign has no free daily draws");
+    d->enterprise_id = p->enterprise_id;
+    d->brand_id = p->brand_id;
+    d->free_per_day = p->free_per_day;
+    d->draw_points = p->draw_points;
     hh_grant g = {.enterprise_id = d->enterprise_id, .member_id = r->who.id, .campaign_id = d->campaign_id,
                   .touchpoint_id = d->touchpoint_id, .store_id = d->store_id, .staff_id = d->staff_id,
                   .source = "lottery"};
-    hh_status st = hh_campaign_admit(tx, r, &g, 0);
-    if (st) return st;
+    uint64_t v = hh_db_version(tx, "campaigns");
+    if ((st = hh_campaign_admit(tx, r, &g, 0))) return st;
+    /* admission updated the campaign's use counters (one row), which p does not hold */
+    hh__draw_pool_restamp(tx, p, "campaigns", v, 1);
     int64_t at = hh_now_ms(), draw_id = 0, entry_ref = 0, free_used = 0;
     char day[11];
-    hh__lottery_day(d->tz, at, day);
-    hh__pool pool;
-    if ((st = hh__pool_load(tx, d->campaign_id, r->who.id, day, &pool))) return st;
-    if (pool.n < 2)
+    hh__lottery_day(p->tz, at, day);
+    hh_lottery_slot slots[HH_LOTTERY_MAX_PRIZES + 1];
+    int nslots;
+    if ((st = hh__draw_slots(tx, p, day, slots, &nslots))) return st;
+    if (nslots < 2)
         return hh_fail(r, HH_E_UNPROCESSABLE, "campaign_id", "奖池还没有奖品，暂不能抽奖", "The prize pool is empty");
-    draw_id = pool.next_draw_id;
-    free_used = pool.free_used;
+    if ((st = hh__next_draw_id(tx, &draw_id))) return st;
     if ((st = take_entry(tx, r, d, draw_id, at, day, &entry_ref, &free_used))) return st;
-    uint64_t roll = hh_lottery_roll(d->seed, d->seed_len, draw_id);
-    hh_lottery_outcome o = hh_lottery_pick(pool.slots, pool.n, pool.fixed, roll);
+    uint64_t roll = hh_lottery_roll(p->seed, p->seed_len, draw_id);
+    hh_lottery_outcome o = hh_lottery_pick(slots, nslots, p->fixed, roll);
     fulfilment f = {0};
-    json_t *prize = NULL;
+    const hh__prize *prize = NULL;
     g.source_id = draw_id;
     if (o.prize_id) {
+        int i = 0;
+        while (i < p->n && p->prizes[i].id != o.prize_id) i++;
+        HH_CHECK(i < p->n);
+        hh__prize *z = &p->prizes[i];
         hh_result res = {0};
+        v = hh_db_version(tx, "lottery_prizes");
         st = hh_db_run(tx, &res, "UPDATE lottery_prizes SET remaining = remaining - 1 WHERE id = ? AND remaining > 0",
                        HH_A(HH_I(o.prize_id)));
         if (st) return st;
-        HH_CHECK(res.changes == 1); /* the pick saw stock in this same transaction */
+        HH_CHECK(res.changes == 1); /* the pick saw stock as it is in this same transaction */
+        z->remaining--;
+        hh__draw_pool_restamp(tx, p, "lottery_prizes", v, 1);
         if ((st = hh_db_run(tx, NULL,
                             "INSERT INTO lottery_prize_days (prize_id, day, won) VALUES (?, ?, 1)"
                             " ON CONFLICT DO UPDATE SET won = won + 1",
-                            HH_A(HH_I(o.prize_id), HH_S(day)))) ||
-            (st = hh_db_one(tx, &prize,
-                            "SELECT id, name, image, value_fen, fulfilment, coupon_template_id, envelope_pool_id,"
-                            " counter_template_id FROM lottery_prizes WHERE id = ?",
-                            HH_A(HH_I(o.prize_id)))))
+                            HH_A(HH_I(o.prize_id), HH_S(day)))))
             return st;
-        hh_req_own(r, prize);
+        prize = z;
         if ((st = fulfil(tx, r, &g, prize, &f))) return st;
     }
+    v = hh_db_version(tx, "lottery_draws");
     st = hh_db_run(tx, NULL,
                    "INSERT INTO lottery_draws (id, enterprise_id, campaign_id, member_id, at, entry, entry_ref, roll,"
                    " prize_id, fallback, claim, claim_status, coupon_id, envelope_id, claim_error, touchpoint_id, store_id,"
@@ -388,13 +406,14 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
                         HH_S(f.claim), HH_S(f.claim ? f.claim_status : "none"), HH_ID(f.coupon_id), HH_ID(f.envelope_id),
                         HH_S(f.claim_error), HH_ID(d->touchpoint_id), HH_ID(d->store_id), HH_ID(d->staff_id)));
     if (st) return st;
+    hh__next_draw_taken(tx, v);
     json_t *props = json_pack("{s:I, s:s, s:I}", "draw_id", (json_int_t)draw_id, "entry", d->entry, "prize_id",
                               (json_int_t)o.prize_id);
     st = hh_reward_event(tx, "lottery.draw", &g, d->brand_id, props);
     json_decref(props);
     if (!st && o.prize_id) {
-        props = json_pack("{s:I, s:I, s:O, s:s, s:b}", "draw_id", (json_int_t)draw_id, "prize_id", (json_int_t)o.prize_id,
-                          "value_fen", json_object_get(prize, "value_fen"), "fulfilment", f.claim, "fallback", o.fallback);
+        props = json_pack("{s:I, s:I, s:I, s:s, s:b}", "draw_id", (json_int_t)draw_id, "prize_id", (json_int_t)o.prize_id,
+                          "value_fen", (json_int_t)prize->value_fen, "fulfilment", f.claim, "fallback", o.fallback);
         st = hh_reward_event(tx, "lottery.win", &g, d->brand_id, props);
         json_decref(props);
     }
@@ -415,9 +434,8 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
     json_t *out = json_pack("{s:I, s:I, s:I, s:s, s:s, s:o, s:b, s:s?, s:s, s:o, s:o, s:n, s:n}", "id", (json_int_t)draw_id,
                             "campaign_id", (json_int_t)d->campaign_id, "at", (json_int_t)at, "entry", d->entry, "roll", hex,
                             "prize",
-                            prize ? json_pack("{s:I, s:O, s:O, s:O}", "id", (json_int_t)o.prize_id, "name",
-                                              json_object_get(prize, "name"), "image", json_object_get(prize, "image"),
-                                              "value_fen", json_object_get(prize, "value_fen"))
+                            prize ? json_pack("{s:I, s:s?, s:s?, s:I}", "id", (json_int_t)o.prize_id, "name", prize->name,
+                                              "image", prize->image, "value_fen", (json_int_t)prize->value_fen)
                                   : json_null(),
                             "fallback", o.fallback, "claim", f.claim, "claim_status", f.claim ? f.claim_status : "none",
                             "coupon", coupon, "envelope", envelope, "address", "tracking_no");
@@ -502,21 +520,18 @@ hh_status hh_h_member_lottery_draw(hh_req *r)
         return hh_fail(r, HH_E_INVALID, "pass_code", "请输入通关密码", "Enter the pass code");
     if (d->kind != E_PASS && has_pass)
         return hh_fail(r, HH_E_INVALID, "pass_code", "只有通关密码抽奖需要 pass_code", "pass_code is for pass-code draws only");
+    d->campaign_id = r->path_id;
+    if (d->kind != E_PASS && !has_tp) return hh_req_write(r, draw_write); /* the writer checks the campaign */
+    /* a pass code or touchpoint is looked up in the campaign's enterprise: the
+     * campaign first (the writer checks it again, as it is then) */
     hh_db *db = hh_store_reader(r->app->store);
     json_t *c;
     if ((st = member_campaign(r, db, r->path_id, &c))) return st;
-    d->campaign_id = r->path_id;
     d->enterprise_id = iget(c, "enterprise_id");
-    d->brand_id = iget(c, "brand_id");
-    d->free_per_day = iget(c, "free_draws_per_day");
-    d->draw_points = iget(c, "draw_points");
-    snprintf(d->tz, sizeof d->tz, "%s", sget(c, "timezone") ? sget(c, "timezone") : "Asia/Shanghai");
     const char *seed = sget(c, "seed");
-    if (!seed || !*seed || strlen(seed) >= sizeof d->seed)
+    if (!seed || !*seed)
         return hh_fail(r, HH_E_UNPROCESSABLE, "campaign_id", "本活动的抽奖尚未开放", "This campaign's lottery is not open yet");
-    d->seed_len = strlen(seed);
-    memcpy(d->seed, seed, d->seed_len + 1);
-    if (d->kind == E_FREE && d->free_per_day <= 0)
+    if (d->kind == E_FREE && iget(c, "free_draws_per_day") <= 0)
         return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "本活动没有每日免费抽奖", "This campaign has no free daily draws");
     if (d->kind == E_PASS && (st = read_pass_code(r, db, d, pass))) return st;
     if (has_tp) {

@@ -12,20 +12,53 @@
  * second; ICU is asked once a day). */
 void hh__lottery_day(const char *tz, int64_t ms, char out[11]);
 
-/* The pool of a campaign as the pick sees it at this moment, for the draw on
- * the writer: prizes in pool order with their availability on `day`, then
- * "no prize"; the id the next draw will get, and the free draws member_id
- * has used on day. One statement that answers
- * one row of four columns (the prizes as compact text), so a draw does not
- * build a JSON object per prize. */
+/* The campaign and its prize pool as a draw needs them, kept by the writer
+ * thread (lottery_core.c) and stamped with the writer's change counters of
+ * the tables they come from (hh_db_version in store.h): read again after any
+ * other change to campaigns, enterprises, lottery_pools or lottery_prizes, any
+ * rollback or an outside commit. Daily caps are not cached (their counters
+ * live in lottery_prize_days, a WITHOUT ROWID table): a capped prize's wins
+ * today are read per draw. Writer thread only. */
 typedef struct {
-    hh_lottery_slot slots[HH_LOTTERY_MAX_PRIZES + 1];
-    int n;          /* slots, "no prize" included */
-    bool fixed;
-    int64_t next_draw_id;
-    int64_t free_used; /* member_id's free draws on day */
-} hh__pool;
-hh_status hh__pool_load(hh_db *db, int64_t campaign_id, int64_t member_id, const char *day, hh__pool *out);
+    int64_t id, position, weight, remaining, daily_cap, value_fen;
+    int64_t coupon_template_id, envelope_pool_id, counter_template_id;
+    bool has_cap, fallback;
+    char fulfilment[12];
+    char *name, *image; /* image: NULL when none */
+} hh__prize;
+
+typedef struct {
+    uint64_t campaigns, enterprises, pools, prizes;
+} hh__draw_pool_stamp;
+
+typedef struct {
+    hh_db *db; /* NULL: not current */
+    int64_t campaign_id;
+    hh__draw_pool_stamp stamp;
+    int64_t enterprise_id, brand_id, free_per_day, draw_points;
+    char status[16], tz[64], seed[129]; /* seed "": none yet */
+    size_t seed_len;
+    bool fixed, any_cap;
+    int64_t none_weight;
+    int n;                                     /* prizes, in pool order (position, id) */
+    hh__prize prizes[HH_LOTTERY_MAX_PRIZES];
+} hh__draw_pool;
+
+/* campaign_id's entry, current in tx (read again when stale); HH_E_NOT_FOUND
+ * when there is no such campaign. The pointer is valid until the next call. */
+hh_status hh__draw_pool_get(hh_db *tx, int64_t campaign_id, hh__draw_pool **out);
+/* The pick's slots on `day`: the prizes (available: stock left and under the
+ * daily cap) then "no prize"; *n counts them all. */
+hh_status hh__draw_slots(hh_db *tx, const hh__draw_pool *p, const char *day, hh_lottery_slot *slots, int *n);
+/* After a statement of the draw that changed `rows` rows of `table`
+ * ("campaigns" or "lottery_prizes") and whose effect the caller mirrored in p
+ * (or that touched nothing p holds): p stays current if the table's counter
+ * was `before` and moved by exactly those rows. */
+void hh__draw_pool_restamp(hh_db *tx, hh__draw_pool *p, const char *table, uint64_t before, int64_t rows);
+/* The id the next draw gets (max + 1), and, once the draw's row is inserted
+ * (lottery_draws' counter was `before`), its bookkeeping. */
+hh_status hh__next_draw_id(hh_db *tx, int64_t *id);
+void hh__next_draw_taken(hh_db *tx, uint64_t before);
 
 /* Does the campaign have draws (then the pool is locked: see lottery.c)? */
 hh_status hh__pool_locked(hh_db *db, int64_t campaign_id, bool *locked);

@@ -24,6 +24,7 @@
 #include <sqlite3.h>
 
 #define STMT_CACHE 512
+#define WATCHED 32
 
 typedef struct sq_conn {
     hh_db base;
@@ -33,6 +34,16 @@ typedef struct sq_conn {
         sqlite3_stmt *stmt;
     } cache[STMT_CACHE];
     struct sq_conn *next_reader;
+    /* the writer's change counters (hh_db_version): per watched table, plus an
+     * epoch that every rollback and every outside commit moves */
+    struct {
+        char name[48];
+        uint64_t n;
+    } watch[WATCHED];
+    int nwatch;
+    bool writer;
+    uint64_t epoch;
+    int64_t data_version;
 } sq_conn;
 
 typedef struct sq_store {
@@ -54,6 +65,39 @@ typedef struct sq_store {
 } sq_store;
 
 static const hh_db_ops sq_db_ops;
+
+/* ---- change counters of the writer (see hh_db_version in store.h) ---- */
+
+static void on_row_change(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
+{
+    (void)op;
+    (void)dbname;
+    (void)rowid;
+    sq_conn *c = arg;
+    for (int i = 0; i < c->nwatch; i++)
+        if (!strcmp(c->watch[i].name, table)) {
+            c->watch[i].n++;
+            return;
+        }
+}
+
+static uint64_t sq_version(hh_db *db, const char *table)
+{
+    sq_conn *c = (sq_conn *)db;
+    /* a reader sees other connections' commits at any time: nothing it
+     * caches is ever current (a new value each time) */
+    if (!c->writer) return ++c->epoch;
+    int i = 0;
+    while (i < c->nwatch && strcmp(c->watch[i].name, table)) i++;
+    if (i == c->nwatch) {
+        /* a table nobody watched yet: nothing can be cached from it so far */
+        HH_CHECK(i < WATCHED && strlen(table) < sizeof c->watch[i].name);
+        snprintf(c->watch[i].name, sizeof c->watch[i].name, "%s", table);
+        c->watch[i].n = 0;
+        c->nwatch++;
+    }
+    return c->watch[i].n + c->epoch;
+}
 
 /* ---- connections and statements ---- */
 
@@ -101,6 +145,9 @@ static sq_conn *conn_open(sq_store *s, bool readonly)
                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
                      NULL, NULL, NULL);
+        c->writer = true;
+        c->epoch = 1;
+        sqlite3_update_hook(db, on_row_change, c);
     }
     /* the writer keeps the hot indexes of a large member base in memory */
     /* map as much of the file as SQLite allows (Debian: 2 GiB): reads of a
@@ -207,7 +254,22 @@ static hh_status sq_exec(hh_db *db, const char *sql, const hh_arg *args, size_t 
     }
     json_t *rows = (flags & HH_ROWS) ? json_array() : NULL;
     int rc;
+    bool first = true;
+    if (res && (flags & HH_INTS)) {
+        res->found = false;
+        res->nulls = 0;
+    }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((flags & HH_INTS) && first && res) {
+            int n = sqlite3_column_count(st);
+            res->found = true;
+            for (int i = 0; i < res->nints; i++) {
+                bool null = i >= n || sqlite3_column_type(st, i) == SQLITE_NULL;
+                res->ints[i] = null ? 0 : sqlite3_column_int64(st, i);
+                if (null && i < 32) res->nulls |= 1u << i;
+            }
+        }
+        first = false;
         if (!rows) continue;
         int n = sqlite3_column_count(st);
         json_t *row = json_object();
@@ -228,6 +290,8 @@ static hh_status sq_exec(hh_db *db, const char *sql, const hh_arg *args, size_t 
         json_array_append_new(rows, row);
     }
     hh_status out = sq_status(rc);
+    /* rows put back by a rollback are not reported to the update hook */
+    if (sql[0] == 'R' && !strncmp(sql, "ROLLBACK", 8)) c->epoch++;
     if (out != HH_OK && out != HH_E_CONFLICT)
         hh_error("store.exec_failed", "{s:s, s:s}", "sql", sql, "error", sqlite3_errmsg(c->db));
     if (res) {
@@ -251,7 +315,7 @@ static const char *sq_errmsg(hh_db *db)
     return sqlite3_errmsg(((sq_conn *)db)->db);
 }
 
-static const hh_db_ops sq_db_ops = {.exec = sq_exec, .errmsg = sq_errmsg};
+static const hh_db_ops sq_db_ops = {.exec = sq_exec, .errmsg = sq_errmsg, .version = sq_version};
 
 /* ---- readers ---- */
 
@@ -306,6 +370,12 @@ static hh_status run_batch(sq_store *s, hh_cmd *batch)
     hh_db *tx = &s->writer_conn->base;
     hh_status st = hh_db_exec(tx, "BEGIN IMMEDIATE");
     if (st != HH_OK) return st;
+    /* another process committed since our last batch: caches are stale */
+    int64_t dv = 0;
+    if (hh_db_ints(tx, &dv, 1, "PRAGMA data_version", NULL, 0) != HH_OK || dv != s->writer_conn->data_version) {
+        s->writer_conn->data_version = dv;
+        s->writer_conn->epoch++;
+    }
     for (hh_cmd *c = batch; c; c = c->next) {
         if (hh_db_exec(tx, "SAVEPOINT cmd") != HH_OK) {
             c->st = HH_E_STORAGE;

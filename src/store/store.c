@@ -74,6 +74,14 @@ hh_status hh_db_exec(hh_db *db, const char *sql)
     return db->ops->exec(db, sql, NULL, 0, NULL, 0);
 }
 
+hh_status hh_db_ints(hh_db *db, int64_t *out, int n, const char *sql, const hh_arg *a, size_t na)
+{
+    hh_result res = {.ints = out, .nints = n};
+    hh_status st = db->ops->exec(db, sql, a, na, &res, HH_INTS);
+    if (st == HH_OK && !res.found) st = HH_E_NOT_FOUND;
+    return st;
+}
+
 hh_status hh_db_query(hh_db *db, json_t **rows, const char *sql, const hh_arg *a, size_t n)
 {
     hh_result res = {0};

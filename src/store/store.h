@@ -50,8 +50,15 @@ typedef struct hh_result {
     json_t *rows;      /* with HH_ROWS: array of row objects (new reference) */
     int64_t changes;   /* rows changed by an INSERT/UPDATE/DELETE */
     int64_t last_id;   /* rowid of the last INSERT */
+    /* with HH_INTS: the first row's first nints columns as integers (NULL → 0,
+     * and its bit set in nulls); found tells whether there was a row */
+    int64_t *ints;
+    int nints;
+    uint32_t nulls;
+    bool found;
 } hh_result;
 #define HH_ROWS 1
+#define HH_INTS 2
 
 typedef struct hh_db_ops {
     /* Run one statement with parameters; fill res (may be NULL). A constraint
@@ -60,6 +67,8 @@ typedef struct hh_db_ops {
                       hh_result *res, int flags);
     /* Text of the last error, for the log only. */
     const char *(*errmsg)(hh_db *db);
+    /* See hh_db_version(). */
+    uint64_t (*version)(hh_db *db, const char *table);
 } hh_db_ops;
 
 struct hh_db {
@@ -136,6 +145,21 @@ hh_status hh_db_one(hh_db *db, json_t **row, const char *sql, const hh_arg *a, s
 hh_status hh_db_int(hh_db *db, int64_t *out, const char *sql, const hh_arg *a, size_t n);
 /* Run a statement that takes no parameters (SAVEPOINT, PRAGMA, DDL). */
 hh_status hh_db_exec(hh_db *db, const char *sql);
+/* The first row's first n columns as integers, without building JSON (hot
+ * paths); a NULL column reads as 0. HH_E_NOT_FOUND when there is no row. */
+hh_status hh_db_ints(hh_db *db, int64_t *out, int n, const char *sql, const hh_arg *a, size_t na);
+
+/* Change counter of `table` on the writer's connection, for caches the writer
+ * thread keeps of rows it reads on every command (campaigns, prize pools): it
+ * rises whenever a row of the table is inserted, updated or deleted through
+ * the connection, whenever any change is rolled back (ROLLBACK, ROLLBACK TO),
+ * and when another process has committed to the database. A cache stamped
+ * with the value it was built at is current while the value is unchanged; a
+ * command that changes the table itself and mirrors the change in its cache
+ * can re-stamp when the counter moved by exactly the rows it changed.
+ * Writer thread only; rowid tables only (SQLite reports no row changes of
+ * WITHOUT ROWID tables, nor of a DELETE without WHERE). Never 0. */
+static inline uint64_t hh_db_version(hh_db *tx, const char *table) { return tx->ops->version(tx, table); }
 
 /* Schema migrations, applied in order by the backend at open. */
 typedef struct hh_migration {
