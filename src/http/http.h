@@ -178,6 +178,9 @@ struct hh_req {
     int status;
     char *resp;              /* malloc'd; handed to MHD */
     size_t resp_len;
+    json_t *resp_json;       /* a JSON answer made on the writer, serialised by the
+                              * HTTP thread when it sends it (resp is then "") */
+    bool defer_json;         /* hh_reply keeps the JSON for the HTTP thread */
     int resp_fd;             /* >0: answer with this file (see hh_reply_file) */
     uint64_t resp_fd_size;
     const char *content_type;

@@ -78,12 +78,13 @@ static hh_status write_apply(hh_db *tx, void *ud)
     }
 
     if (!r->idem_key) {
-        /* the writer's savepoint around this command is enough */
+        /* the writer's savepoint around this command is enough; the answer's
+         * JSON text is made by the HTTP thread (no stored copy is needed) */
+        r->defer_json = true;
         hh_status st = r->write_fn(tx, r);
-        if (st == HH_OK) {
-            if (!r->resp) hh_reply(r, 200, json_pack("{s:b}", "ok", 1));
-            return HH_OK;
-        }
+        if (st == HH_OK && !r->resp) hh_reply(r, 200, json_pack("{s:b}", "ok", 1));
+        r->defer_json = false;
+        if (st == HH_OK) return HH_OK;
         if (st == HH_E_STORAGE || st == HH_E_NOMEM || st == HH_E_UNAVAILABLE) return st;
         hh__render_error(r, st);
         return r->keep_changes ? HH_OK : st; /* a refusal's changes are rolled back by the writer */

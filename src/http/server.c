@@ -79,6 +79,8 @@ json_t *hh_req_own(hh_req *r, json_t *v)
 
 static void set_body(hh_req *r, int status, char *text, size_t len, const char *ctype)
 {
+    json_decref(r->resp_json);
+    r->resp_json = NULL;
     free(r->resp);
     if (r->resp_fd > 0) close(r->resp_fd);
     r->resp_fd = 0;
@@ -90,6 +92,13 @@ static void set_body(hh_req *r, int status, char *text, size_t len, const char *
 
 void hh_reply(hh_req *r, int status, json_t *body)
 {
+    if (r->defer_json) {
+        /* on the writer thread: the HTTP thread serialises it (queue_answer),
+         * so the single writer spends no time on JSON text */
+        set_body(r, status, hh_xstrdup(""), 0, "application/json; charset=utf-8");
+        r->resp_json = body;
+        return;
+    }
     char *text = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     HH_CHECK(text != NULL);
@@ -330,6 +339,15 @@ static hh_status dispatch(hh_req *r)
 static enum MHD_Result queue_answer(hh_req *r, struct MHD_Connection *c)
 {
     struct MHD_Response *resp;
+    if (r->resp_json) {
+        char *text = json_dumps(r->resp_json, JSON_COMPACT);
+        HH_CHECK(text != NULL);
+        json_decref(r->resp_json);
+        r->resp_json = NULL;
+        free(r->resp);
+        r->resp = text;
+        r->resp_len = strlen(text);
+    }
     if (r->resp_fd > 0) {
         resp = MHD_create_response_from_fd(r->resp_fd_size, r->resp_fd); /* MHD closes the fd */
         r->resp_fd = 0;
@@ -551,6 +569,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         hh_log_access(line);
     }
     free(r->resp);
+    json_decref(r->resp_json);
     if (r->resp_fd > 0) close(r->resp_fd);
     if (r->upload_fd > 0) close(r->upload_fd);
     if (r->upload_path) unlink(r->upload_path); /* a handler that keeps it renames it first */
