@@ -248,16 +248,20 @@ static hh_status take_entry(hh_db *tx, hh_req *r, draw_in *d, int64_t draw_id, i
     hh_result res = {0};
     switch (d->kind) {
     case E_FREE:
-        /* one statement takes a free draw of today if one is left and says
-         * how many are used; no row back: none left */
-        st = hh_db_ints(tx, free_used, 1,
-                        "INSERT INTO lottery_free_days (campaign_id, member_id, day, n) VALUES (?1, ?2, ?3, 1)"
-                        " ON CONFLICT DO UPDATE SET n = n + 1 WHERE n < ?4 RETURNING n",
-                        HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day), HH_I(d->free_per_day)));
-        if (st == HH_E_NOT_FOUND)
+        /* one statement takes a free draw of today if one is left (no row
+         * changed: none left) */
+        st = hh_db_run(tx, &res,
+                       "INSERT INTO lottery_free_days (campaign_id, member_id, day, n) VALUES (?1, ?2, ?3, 1)"
+                       " ON CONFLICT DO UPDATE SET n = n + 1 WHERE n < ?4",
+                       HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day), HH_I(d->free_per_day)));
+        if (st) return st;
+        if (res.changes != 1)
             return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "今天的免费抽奖次数已用完，明天再来",
                            "Today's free draws are used up; come back tomorrow");
-        return st;
+        /* (a SELECT costs a third of RETURNING, which SQLite buffers in a temporary table) */
+        return hh_db_ints(tx, free_used, 1,
+                          "SELECT n FROM lottery_free_days WHERE campaign_id = ? AND member_id = ? AND day = ?",
+                          HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day)));
     case E_PASS:
         st = hh_db_run(tx, &res,
                        "UPDATE lottery_pass_codes SET used_at = ?, member_id = ?, draw_id = ? WHERE id = ? AND used_at IS NULL",
@@ -407,15 +411,18 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
                         HH_S(f.claim_error), HH_ID(d->touchpoint_id), HH_ID(d->store_id), HH_ID(d->staff_id)));
     if (st) return st;
     hh__next_draw_taken(tx, v);
-    json_t *props = json_pack("{s:I, s:s, s:I}", "draw_id", (json_int_t)draw_id, "entry", d->entry, "prize_id",
-                              (json_int_t)o.prize_id);
-    st = hh_reward_event(tx, "lottery.draw", &g, d->brand_id, props);
-    json_decref(props);
+    /* the events' props as compact JSON (what json_dumps would give); entry and
+     * fulfilment are from fixed sets of plain words */
+    char props[200];
+    snprintf(props, sizeof props, "{\"draw_id\":%lld,\"entry\":\"%s\",\"prize_id\":%lld}", (long long)draw_id,
+             d->entry, (long long)o.prize_id);
+    st = hh_reward_event_text(tx, "lottery.draw", &g, d->brand_id, props);
     if (!st && o.prize_id) {
-        props = json_pack("{s:I, s:I, s:I, s:s, s:b}", "draw_id", (json_int_t)draw_id, "prize_id", (json_int_t)o.prize_id,
-                          "value_fen", (json_int_t)prize->value_fen, "fulfilment", f.claim, "fallback", o.fallback);
-        st = hh_reward_event(tx, "lottery.win", &g, d->brand_id, props);
-        json_decref(props);
+        snprintf(props, sizeof props,
+                 "{\"draw_id\":%lld,\"prize_id\":%lld,\"value_fen\":%lld,\"fulfilment\":\"%s\",\"fallback\":%s}",
+                 (long long)draw_id, (long long)o.prize_id, (long long)prize->value_fen, f.claim,
+                 o.fallback ? "true" : "false");
+        st = hh_reward_event_text(tx, "lottery.win", &g, d->brand_id, props);
     }
     if (st) return st;
     /* the answer, from what is known (no read back for the common no-prize draw) */
