@@ -229,7 +229,10 @@ hh_status hh_list_reply(hh_req *r, hh_db *db, json_t *items, const char *count_s
                         const hh_arg *a, size_t n);
 
 /* ---- deferred work ---- */
-/* Queue fn on the writer; returns HH_PENDING for the handler to return. */
+/* Queue fn on the writer; returns HH_PENDING for the handler to return. A
+ * hot write whose fn refuses only before its first change may set
+ * r->cmd.refuses_first first (see hh_cmd in store.h): it then runs without a
+ * savepoint of its own. */
 hh_status hh_req_write(hh_req *r, hh_write_fn fn);
 /* Run fn on a worker thread (CPU-heavy work such as password hashing); fn may
  * itself end with hh_req_write(). Returns HH_PENDING. */

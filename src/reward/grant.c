@@ -92,6 +92,8 @@ typedef struct {
         global_limit, used_count;
     unsigned has;
     char *target_tags; /* JSON array text; NULL: no target tags */
+    char day[11];      /* the local day of [day_start, day_end) */
+    int64_t day_start, day_end;
 } admit_row;
 
 #define ADMIT_SLOTS 32
@@ -142,7 +144,8 @@ static hh_status admit_load(hh_db *tx, admit_row *e, int64_t campaign_id, int64_
     return HH_OK;
 }
 
-hh_status hh_campaign_admit(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cost_fen)
+/* g's campaign as it is now (read again when stale). */
+static hh_status admit_entry(hh_db *tx, hh_req *r, const hh_grant *g, admit_row **out)
 {
     admit_row *c = &admit_cache[(uint64_t)g->campaign_id % ADMIT_SLOTS];
     hh_status st = HH_OK;
@@ -153,6 +156,34 @@ hh_status hh_campaign_admit(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cos
     }
     if (st == HH_E_NOT_FOUND)
         return hh_reward_fail(r, st, "campaign_id", "找不到该活动", "No such campaign");
+    *out = c;
+    return st;
+}
+
+/* The local day of now in the campaign's enterprise (ICU once a day). */
+static void admit_day(admit_row *c, int64_t now, char day[11])
+{
+    if (now >= c->day_start && now < c->day_end) {
+        memcpy(day, c->day, 11);
+        return;
+    }
+    hh_local_day(c->tz, now, day);
+    hh_local l;
+    if (hh_local_parts(c->tz, now, &l)) {
+        int64_t start = hh_local_start(c->tz, l.year, l.month, l.day);
+        int64_t end = hh_local_start(c->tz, l.year, l.month, l.day + 1);
+        if (start >= 0 && end > start && now >= start && now < end) {
+            memcpy(c->day, day, 11);
+            c->day_start = start;
+            c->day_end = end;
+        }
+    }
+}
+
+hh_status hh_campaign_check(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cost_fen)
+{
+    admit_row *c;
+    hh_status st = admit_entry(tx, r, g, &c);
     if (st) return st;
     int64_t now = hh_now_ms();
     const char *status = hh_campaign_status_now(c->status, c->starts_at, c->ends_at, now);
@@ -176,12 +207,13 @@ hh_status hh_campaign_admit(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cos
                        "SELECT EXISTS (SELECT 1 FROM member_tags WHERE member_id = ? AND tag_id IN"
                        " (SELECT value FROM json_each(?)))",
                        HH_A(HH_I(g->member_id), HH_S(c->target_tags)));
-        if (st == HH_OK && !hit)
+        if (st) return st;
+        if (!hit)
             return hh_reward_fail(r, HH_E_FORBIDDEN, "member", "本活动仅限指定会员参与",
                                   "This campaign is for selected members only");
     }
     char day[11];
-    hh_local_day(c->tz, now, day);
+    admit_day(c, now, day);
     const char *limit_zh = NULL, *limit_en = NULL;
     if ((c->has & HAS_GLOBAL) && c->used_count >= c->global_limit) {
         limit_zh = "活动名额已满";
@@ -202,6 +234,16 @@ hh_status hh_campaign_admit(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cos
     if (limit_zh) return hh_reward_fail(r, HH_E_UNPROCESSABLE, "limit", limit_zh, limit_en);
     if ((c->has & HAS_BUDGET) && c->spent_fen + cost_fen > c->budget_fen)
         return hh_reward_fail(r, HH_E_UNPROCESSABLE, "campaign_id", "活动预算已用完", "The campaign's budget is used up");
+    return HH_OK;
+}
+
+hh_status hh_campaign_count(hh_db *tx, const hh_grant *g, int64_t cost_fen)
+{
+    admit_row *c;
+    hh_status st = admit_entry(tx, NULL, g, &c);
+    if (st) return st;
+    char day[11];
+    admit_day(c, hh_now_ms(), day);
     hh_result res = {0};
     uint64_t v0 = c->v_campaigns;
     st = hh_db_run(tx, &res, "UPDATE campaigns SET used_count = used_count + 1, spent_fen = spent_fen + ? WHERE id = ?",
@@ -222,6 +264,12 @@ hh_status hh_campaign_admit(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cos
     if (!st && g->member_id) st = count_use(tx, g->campaign_id, "member", g->member_id, "");
     if (!st && g->member_id) st = count_use(tx, g->campaign_id, "member", g->member_id, day);
     return st;
+}
+
+hh_status hh_campaign_admit(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cost_fen)
+{
+    hh_status st = hh_campaign_check(tx, r, g, cost_fen);
+    return st ? st : hh_campaign_count(tx, g, cost_fen);
 }
 
 void hh_reward_code(char out[HH_CODE_LEN + 1])

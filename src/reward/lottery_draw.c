@@ -248,20 +248,17 @@ static hh_status take_entry(hh_db *tx, hh_req *r, draw_in *d, int64_t draw_id, i
     hh_result res = {0};
     switch (d->kind) {
     case E_FREE:
-        /* one statement takes a free draw of today if one is left (no row
-         * changed: none left) */
+        /* draw_write saw *free_used < free_per_day in this transaction (a
+         * SELECT and this upsert cost a third of one upsert … RETURNING, whose
+         * row SQLite buffers in a temporary table); the WHERE only guards */
         st = hh_db_run(tx, &res,
                        "INSERT INTO lottery_free_days (campaign_id, member_id, day, n) VALUES (?1, ?2, ?3, 1)"
                        " ON CONFLICT DO UPDATE SET n = n + 1 WHERE n < ?4",
                        HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day), HH_I(d->free_per_day)));
         if (st) return st;
-        if (res.changes != 1)
-            return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "今天的免费抽奖次数已用完，明天再来",
-                           "Today's free draws are used up; come back tomorrow");
-        /* (a SELECT costs a third of RETURNING, which SQLite buffers in a temporary table) */
-        return hh_db_ints(tx, free_used, 1,
-                          "SELECT n FROM lottery_free_days WHERE campaign_id = ? AND member_id = ? AND day = ?",
-                          HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day)));
+        HH_CHECK(res.changes == 1);
+        ++*free_used;
+        return HH_OK;
     case E_PASS:
         st = hh_db_run(tx, &res,
                        "UPDATE lottery_pass_codes SET used_at = ?, member_id = ?, draw_id = ? WHERE id = ? AND used_at IS NULL",
@@ -360,10 +357,9 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
     hh_grant g = {.enterprise_id = d->enterprise_id, .member_id = r->who.id, .campaign_id = d->campaign_id,
                   .touchpoint_id = d->touchpoint_id, .store_id = d->store_id, .staff_id = d->staff_id,
                   .source = "lottery"};
-    uint64_t v = hh_db_version(tx, "campaigns");
-    if ((st = hh_campaign_admit(tx, r, &g, 0))) return st;
-    /* admission updated the campaign's use counters (one row), which p does not hold */
-    hh__draw_pool_restamp(tx, p, "campaigns", v, 1);
+    /* every refusal of a free draw comes before its first change (it runs
+     * without a savepoint: hh_cmd.refuses_first) */
+    if ((st = hh_campaign_check(tx, r, &g, 0))) return st;
     int64_t at = hh_now_ms(), draw_id = 0, entry_ref = 0, free_used = 0;
     char day[11];
     hh__lottery_day(p->tz, at, day);
@@ -373,6 +369,19 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
     if (nslots < 2)
         return hh_fail(r, HH_E_UNPROCESSABLE, "campaign_id", "奖池还没有奖品，暂不能抽奖", "The prize pool is empty");
     if ((st = hh__next_draw_id(tx, &draw_id))) return st;
+    if (d->kind == E_FREE) {
+        st = hh_db_ints(tx, &free_used, 1,
+                        "SELECT n FROM lottery_free_days WHERE campaign_id = ? AND member_id = ? AND day = ?",
+                        HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day)));
+        if (st && st != HH_E_NOT_FOUND) return st;
+        if (free_used >= d->free_per_day)
+            return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "今天的免费抽奖次数已用完，明天再来",
+                           "Today's free draws are used up; come back tomorrow");
+    }
+    uint64_t v = hh_db_version(tx, "campaigns");
+    if ((st = hh_campaign_count(tx, &g, 0))) return st;
+    /* admission updated the campaign's use counters (one row), which p does not hold */
+    hh__draw_pool_restamp(tx, p, "campaigns", v, 1);
     if ((st = take_entry(tx, r, d, draw_id, at, day, &entry_ref, &free_used))) return st;
     uint64_t roll = hh_lottery_roll(p->seed, p->seed_len, draw_id);
     hh_lottery_outcome o = hh_lottery_pick(slots, nslots, p->fixed, roll);
@@ -528,6 +537,8 @@ hh_status hh_h_member_lottery_draw(hh_req *r)
     if (d->kind != E_PASS && has_pass)
         return hh_fail(r, HH_E_INVALID, "pass_code", "只有通关密码抽奖需要 pass_code", "pass_code is for pass-code draws only");
     d->campaign_id = r->path_id;
+    /* a free draw refuses only before its first change (see draw_write) */
+    r->cmd.refuses_first = d->kind == E_FREE;
     if (d->kind != E_PASS && !has_tp) return hh_req_write(r, draw_write); /* the writer checks the campaign */
     /* a pass code or touchpoint is looked up in the campaign's enterprise: the
      * campaign first (the writer checks it again, as it is then) */

@@ -44,6 +44,11 @@ const char *hh_campaign_status_now(const char *stored, int64_t starts_at, int64_
  * "campaign_id" (not live, budget) or "limit" (a limit reached), 403 "member"
  * (not in the target tags). */
 hh_status hh_campaign_admit(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cost_fen);
+/* hh_campaign_admit in two steps, for a write that refuses only before it
+ * changes anything (hh_cmd.refuses_first): every check (changes nothing),
+ * then the counting (refuses nothing; fails only on a storage error). */
+hh_status hh_campaign_check(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cost_fen);
+hh_status hh_campaign_count(hh_db *tx, const hh_grant *g, int64_t cost_fen);
 /* The enterprise's time zone (IANA), into out. */
 void hh_enterprise_tz(hh_db *db, int64_t enterprise_id, char out[64]);
 

@@ -377,6 +377,17 @@ static hh_status run_batch(sq_store *s, hh_cmd *batch)
         s->writer_conn->epoch++;
     }
     for (hh_cmd *c = batch; c; c = c->next) {
+        if (c->refuses_first) {
+            sqlite3_int64 before = sqlite3_total_changes64(s->writer_conn->db);
+            c->st = c->apply(tx, c->ud);
+            if (c->st != HH_OK && sqlite3_total_changes64(s->writer_conn->db) != before) {
+                /* no savepoint to go back to: nothing of this batch may stay */
+                hh_error("store.failed_after_changes", "{s:s}", "status", hh_status_code(c->st));
+                hh_db_exec(tx, "ROLLBACK");
+                return HH_E_UNAVAILABLE;
+            }
+            continue;
+        }
         if (hh_db_exec(tx, "SAVEPOINT cmd") != HH_OK) {
             c->st = HH_E_STORAGE;
             continue;

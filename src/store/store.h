@@ -85,6 +85,12 @@ typedef struct hh_cmd {
     hh_apply_fn apply;
     hh_done_fn done;
     void *ud;
+    /* apply refuses (returns a status) only before its first change: it then
+     * runs without a savepoint of its own, which saves copying every page it
+     * touches into the savepoint's journal. Should it fail after changing
+     * rows after all (a storage error), the whole batch is rolled back and
+     * every command of it fails. */
+    bool refuses_first;
     hh_status st;
     int64_t enqueued_ns;
     struct hh_cmd *next;
