@@ -18,18 +18,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t hh_lottery_roll(const char *seed, size_t seed_len, int64_t draw_id)
+static uint64_t roll_from(crypto_auth_hmacsha256_state *st, int64_t draw_id)
 {
     char msg[24];
     int n = snprintf(msg, sizeof msg, "%lld", (long long)draw_id);
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, (const unsigned char *)seed, seed_len);
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg, (unsigned long long)n);
-    crypto_auth_hmacsha256_final(&st, mac);
+    crypto_auth_hmacsha256_update(st, (const unsigned char *)msg, (unsigned long long)n);
+    crypto_auth_hmacsha256_final(st, mac);
     uint64_t roll = 0;
     for (int i = 0; i < 8; i++) roll = roll << 8 | mac[i];
     return roll;
+}
+
+uint64_t hh_lottery_roll(const char *seed, size_t seed_len, int64_t draw_id)
+{
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)seed, seed_len);
+    return roll_from(&st, draw_id);
+}
+
+uint64_t hh__draw_roll(const hh__draw_pool *p, int64_t draw_id)
+{
+    crypto_auth_hmacsha256_state st = p->hmac; /* the key's two hash blocks, done once per load */
+    return roll_from(&st, draw_id);
 }
 
 void hh_lottery_roll_hex(uint64_t roll, char out[17])
@@ -176,6 +187,7 @@ static void pool_clear(hh__draw_pool *p)
     for (int i = 0; i < p->n; i++) {
         free(p->prizes[i].name);
         free(p->prizes[i].image);
+        free(p->prizes[i].json);
     }
     memset(p, 0, sizeof *p);
 }
@@ -217,6 +229,7 @@ static hh_status pool_load(hh_db *tx, int64_t campaign_id, hh__draw_pool *p)
     if (t && strlen(t) < sizeof p->seed) {
         p->seed_len = strlen(t);
         memcpy(p->seed, t, p->seed_len + 1);
+        crypto_auth_hmacsha256_init(&p->hmac, (const unsigned char *)p->seed, p->seed_len);
     }
     p->none_weight = iget(c, "no_prize_weight");
     t = json_string_value(json_object_get(c, "mode"));
@@ -244,6 +257,11 @@ static hh_status pool_load(hh_db *tx, int64_t campaign_id, hh__draw_pool *p)
         z->envelope_pool_id = iget(row, "envelope_pool_id");
         z->counter_template_id = iget(row, "counter_template_id");
         if (z->has_cap) p->any_cap = true;
+        json_t *a = json_pack("{s:I, s:s?, s:s?, s:I}", "id", (json_int_t)z->id, "name", z->name, "image", z->image,
+                              "value_fen", (json_int_t)z->value_fen);
+        z->json = json_dumps(a, JSON_COMPACT);
+        json_decref(a);
+        HH_CHECK(z->json != NULL);
     }
     json_decref(prizes);
     qsort(p->prizes, (size_t)p->n, sizeof p->prizes[0], by_position);

@@ -383,7 +383,7 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
     /* admission updated the campaign's use counters (one row), which p does not hold */
     hh__draw_pool_restamp(tx, p, "campaigns", v, 1);
     if ((st = take_entry(tx, r, d, draw_id, at, day, &entry_ref, &free_used))) return st;
-    uint64_t roll = hh_lottery_roll(p->seed, p->seed_len, draw_id);
+    uint64_t roll = hh__draw_roll(p, draw_id);
     hh_lottery_outcome o = hh_lottery_pick(slots, nslots, p->fixed, roll);
     fulfilment f = {0};
     const hh__prize *prize = NULL;
@@ -434,29 +434,37 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
         st = hh_reward_event_text(tx, "lottery.win", &g, d->brand_id, props);
     }
     if (st) return st;
-    /* the answer, from what is known (no read back for the common no-prize draw) */
-    char hex[17];
+    /* the answer, from what is known (no read back for the common no-prize
+     * draw), formatted directly: every text in it is a fixed word, a code or
+     * the prize's JSON made when the pool was cached */
+    char hex[17], coupon[160] = "null", envelope[120] = "null", left[40] = "", head[256], tail[512];
     hh_lottery_roll_hex(roll, hex);
-    json_t *coupon = json_null(), *envelope = json_null();
     if (f.coupon_id) {
         int64_t valid_to = 0;
         hh_db_int(tx, &valid_to, "SELECT valid_to FROM coupons WHERE id = ?", HH_A(HH_I(f.coupon_id)));
-        coupon = json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)f.coupon_id, "code", f.code, "status", "issued",
-                           "valid_to", (json_int_t)valid_to);
+        snprintf(coupon, sizeof coupon, "{\"id\":%lld,\"code\":\"%s\",\"status\":\"issued\",\"valid_to\":%lld}",
+                 (long long)f.coupon_id, f.code, (long long)valid_to);
     }
     if (f.envelope_id)
-        envelope = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)f.envelope_id, "amount_fen", (json_int_t)f.amount_fen,
-                             "status", "pending");
-    json_t *out = json_pack("{s:I, s:I, s:I, s:s, s:s, s:o, s:b, s:s?, s:s, s:o, s:o, s:n, s:n}", "id", (json_int_t)draw_id,
-                            "campaign_id", (json_int_t)d->campaign_id, "at", (json_int_t)at, "entry", d->entry, "roll", hex,
-                            "prize",
-                            prize ? json_pack("{s:I, s:s?, s:s?, s:I}", "id", (json_int_t)o.prize_id, "name", prize->name,
-                                              "image", prize->image, "value_fen", (json_int_t)prize->value_fen)
-                                  : json_null(),
-                            "fallback", o.fallback, "claim", f.claim, "claim_status", f.claim ? f.claim_status : "none",
-                            "coupon", coupon, "envelope", envelope, "address", "tracking_no");
-    if (d->kind == E_FREE) json_object_set_new(out, "free_left_today", json_integer(d->free_per_day - free_used));
-    hh_reply(r, 201, out);
+        snprintf(envelope, sizeof envelope, "{\"id\":%lld,\"amount_fen\":%lld,\"status\":\"pending\"}",
+                 (long long)f.envelope_id, (long long)f.amount_fen);
+    if (d->kind == E_FREE) snprintf(left, sizeof left, ",\"free_left_today\":%lld", (long long)(d->free_per_day - free_used));
+    int hl = snprintf(head, sizeof head,
+                      "{\"id\":%lld,\"campaign_id\":%lld,\"at\":%lld,\"entry\":\"%s\",\"roll\":\"%s\",\"prize\":",
+                      (long long)draw_id, (long long)d->campaign_id, (long long)at, d->entry, hex);
+    int tl = snprintf(tail, sizeof tail,
+                      ",\"fallback\":%s,\"claim\":%s%s%s,\"claim_status\":\"%s\",\"coupon\":%s,\"envelope\":%s,"
+                      "\"address\":null,\"tracking_no\":null%s}",
+                      o.fallback ? "true" : "false", f.claim ? "\"" : "", f.claim ? f.claim : "null", f.claim ? "\"" : "",
+                      f.claim ? f.claim_status : "none", coupon, envelope, left);
+    HH_CHECK(hl > 0 && (size_t)hl < sizeof head && tl > 0 && (size_t)tl < sizeof tail);
+    const char *pj = prize ? prize->json : "null";
+    size_t pl = strlen(pj), len = (size_t)hl + pl + (size_t)tl;
+    char *text = hh_xmalloc(len + 1);
+    memcpy(text, head, (size_t)hl);
+    memcpy(text + hl, pj, pl);
+    memcpy(text + hl + pl, tail, (size_t)tl + 1);
+    hh_reply_raw(r, 201, "application/json; charset=utf-8", text, len);
     return HH_OK;
 }
 

@@ -7,6 +7,8 @@
 #define HH_REWARD_LOTTERY_INTERNAL_H
 #include "reward/reward.h"
 
+#include <sodium.h>
+
 /* The local day ("YYYY-MM-DD") of instant ms in tz, cached per thread for the
  * day that holds the last instant asked about (draws ask thousands of times a
  * second; ICU is asked once a day). */
@@ -25,6 +27,7 @@ typedef struct {
     bool has_cap, fallback;
     char fulfilment[12];
     char *name, *image; /* image: NULL when none */
+    char *json;         /* {id, name, image, value_fen} as compact JSON, for answers */
 } hh__prize;
 
 typedef struct {
@@ -38,6 +41,7 @@ typedef struct {
     int64_t enterprise_id, brand_id, free_per_day, draw_points;
     char status[16], tz[64], seed[129]; /* seed "": none yet */
     size_t seed_len;
+    crypto_auth_hmacsha256_state hmac; /* keyed with the seed: a roll hashes only the draw id */
     bool fixed, any_cap;
     int64_t none_weight;
     int n;                                     /* prizes, in pool order (position, id) */
@@ -47,6 +51,8 @@ typedef struct {
 /* campaign_id's entry, current in tx (read again when stale); HH_E_NOT_FOUND
  * when there is no such campaign. The pointer is valid until the next call. */
 hh_status hh__draw_pool_get(hh_db *tx, int64_t campaign_id, hh__draw_pool **out);
+/* hh_lottery_roll(p's seed, draw_id), from the keyed state. */
+uint64_t hh__draw_roll(const hh__draw_pool *p, int64_t draw_id);
 /* The pick's slots on `day`: the prizes (available: stock left and under the
  * daily cap) then "no prize"; *n counts them all. */
 hh_status hh__draw_slots(hh_db *tx, const hh__draw_pool *p, const char *day, hh_lottery_slot *slots, int *n);
