@@ -112,17 +112,21 @@ void hh_log(hh_log_level level, const char *event, const char *fields, ...)
 
 void hh_log_access(json_t *obj)
 {
-    FILE *fp = access_fp ? access_fp : stderr;
     char *line = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(6));
     json_decref(obj);
     if (!line) return;
-    size_t n = strlen(line);
+    hh_log_access_line(line, strlen(line));
+    free(line);
+}
+
+void hh_log_access_line(const char *line, size_t n)
+{
+    FILE *fp = access_fp ? access_fp : stderr;
     if (!access_buf[0] || n + 1 > ACCESS_BUF) {
         pthread_mutex_lock(&access_lock);
-        fputs(line, fp);
+        fwrite(line, 1, n, fp);
         putc('\n', fp);
         pthread_mutex_unlock(&access_lock);
-        free(line);
         return;
     }
     pthread_mutex_lock(&access_lock);
@@ -136,5 +140,4 @@ void hh_log_access(json_t *obj)
         access_len += n + 1;
     }
     pthread_mutex_unlock(&access_lock);
-    free(line);
 }

@@ -21,6 +21,8 @@ void hh_log_flush(void);
 void hh_log(hh_log_level level, const char *event, const char *fields, ...);
 /* Log one access line (takes ownership of obj). */
 void hh_log_access(json_t *obj);
+/* The same for a line already made (JSON, no newline). */
+void hh_log_access_line(const char *line, size_t n);
 
 #define hh_info(ev, ...) hh_log(HH_LOG_INFO, ev, __VA_ARGS__)
 #define hh_warn(ev, ...) hh_log(HH_LOG_WARN, ev, __VA_ARGS__)

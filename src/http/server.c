@@ -549,6 +549,46 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return MHD_YES;
 }
 
+/* Text that is the same inside a JSON string: printable ASCII without " or \. */
+static bool plain(const char *s)
+{
+    for (; *s; s++)
+        if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\') return false;
+    return true;
+}
+
+/* The access log line of the common request, formatted directly (as
+ * json_dumps makes it: same keys, same order, the real as %.6g); false when a
+ * text needs escaping and the line is left to jansson. */
+static bool access_line(hh_req *r, int status, int64_t ns)
+{
+    const char *route = r->route ? r->route->pattern : "", *ip = r->client_ip ? r->client_ip : "";
+    if (!plain(r->method_name) || !plain(r->path) || !plain(route) || !plain(ip)) return false;
+    char ms[40], who[40] = "";
+    int k = snprintf(ms, sizeof ms, "%.6g", (double)ns / 1e6);
+    if (k <= 0 || (size_t)k >= sizeof ms - 2) return false;
+    if (!strpbrk(ms, ".eE")) strcat(ms, ".0");
+    char *e = strchr(ms, 'e');
+    if (e) { /* jansson writes 1e-5, not 1e-05 */
+        char *d = e + 1, *from = d;
+        if (*from == '+') from++;
+        else if (*from == '-') d++, from++;
+        while (*from == '0' && from[1]) from++;
+        memmove(d, from, strlen(from) + 1);
+    }
+    if (r->who.role) snprintf(who, sizeof who, ",\"principal\":%lld", (long long)r->who.id);
+    size_t cap = strlen(r->path) + strlen(route) + strlen(ip) + 256;
+    char stack[1024], *line = cap <= sizeof stack ? stack : hh_xmalloc(cap);
+    int n = snprintf(line, cap,
+                     "{\"ts\":%lld,\"method\":\"%s\",\"path\":\"%s\",\"route\":\"%s\",\"status\":%d,\"ms\":%s,"
+                     "\"ip\":\"%s\"%s%s}",
+                     (long long)hh_now_ms(), r->method_name, r->path, route, status, ms, ip, who,
+                     r->replayed ? ",\"replayed\":true" : "");
+    if (n > 0 && (size_t)n < cap) hh_log_access_line(line, (size_t)n);
+    if (line != stack) free(line);
+    return n > 0 && (size_t)n < cap;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -559,7 +599,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     int64_t ns = hh_mono_ns() - r->t0_ns;
     int status = r->status ? r->status : (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? 200 : 499);
     hh_metrics_observe(r->route_index, status, ns);
-    if (r->app->cfg.access_log && *r->app->cfg.access_log) {
+    if (r->app->cfg.access_log && *r->app->cfg.access_log && !access_line(r, status, ns)) {
         json_t *line = json_pack("{s:I, s:s, s:s, s:s, s:i, s:f, s:s}", "ts", (json_int_t)hh_now_ms(),
                                  "method", r->method_name, "path", r->path, "route",
                                  r->route ? r->route->pattern : "", "status", status, "ms",
