@@ -197,7 +197,7 @@ struct hh_req {
                               * staff stores, store brands): cached principals are
                               * dropped once it is durable */
     void *ud;                /* handler state carried into its write/async steps (arena) */
-    /* Called on the writer thread once the write is durable (not on replays):
+    /* Called on the store's completion thread once the write is durable (not on replays):
      * start background work that must not run before the commit. Keep it short. */
     void (*after_commit)(hh_req *r);
 

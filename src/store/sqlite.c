@@ -54,6 +54,13 @@ typedef struct sq_store {
     sq_conn *writer_conn;
     pthread_t writer;
     bool writer_started;
+    /* committed batches whose commands' done() is still to be called, by the
+     * completion thread, so the writer goes on with the next batch at once */
+    pthread_t completer;
+    bool completer_started, completer_stopping;
+    pthread_mutex_t done_mu;
+    pthread_cond_t done_cv;
+    hh_cmd *done_head, *done_tail;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     hh_cmd *head, *tail;
@@ -441,11 +448,42 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&s->stats_mu);
         if (st != HH_OK) hh_error("store.commit_failed", "{s:i}", "commands", n);
 
-        for (hh_cmd *c = batch, *next; c; c = next) {
-            next = c->next; /* done() may free c */
-            hh_status cst = st != HH_OK ? st : c->st;
-            c->done(c->ud, cst);
+        /* the batch is durable (or failed as a whole): hand its commands to
+         * the completion thread, which answers them (resuming a connection
+         * costs a lock and a system call each) while this thread runs the next */
+        hh_cmd *tail = batch;
+        for (hh_cmd *c = batch; c; c = c->next) {
+            if (st != HH_OK) c->st = st;
+            tail = c;
         }
+        pthread_mutex_lock(&s->done_mu);
+        if (s->done_tail)
+            s->done_tail->next = batch;
+        else
+            s->done_head = batch;
+        s->done_tail = tail;
+        pthread_cond_signal(&s->done_cv);
+        pthread_mutex_unlock(&s->done_mu);
+    }
+    return NULL;
+}
+
+static void *completer_main(void *arg)
+{
+    sq_store *s = arg;
+    pthread_setname_np(pthread_self(), "hh-commit-done");
+    for (;;) {
+        pthread_mutex_lock(&s->done_mu);
+        while (!s->done_head && !s->completer_stopping) pthread_cond_wait(&s->done_cv, &s->done_mu);
+        hh_cmd *list = s->done_head;
+        s->done_head = s->done_tail = NULL;
+        bool stop = s->completer_stopping;
+        pthread_mutex_unlock(&s->done_mu);
+        for (hh_cmd *c = list, *next; c; c = next) {
+            next = c->next; /* done() may free c */
+            c->done(c->ud, c->st);
+        }
+        if (!list && stop) break;
     }
     return NULL;
 }
@@ -527,6 +565,11 @@ static void sq_close(hh_store *base)
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
     if (s->writer_started) pthread_join(s->writer, NULL);
+    pthread_mutex_lock(&s->done_mu);
+    s->completer_stopping = true;
+    pthread_cond_broadcast(&s->done_cv);
+    pthread_mutex_unlock(&s->done_mu);
+    if (s->completer_started) pthread_join(s->completer, NULL);
     conn_close(s->writer_conn);
     for (sq_conn *c = s->readers, *n; c; c = n) {
         n = c->next_reader;
@@ -536,6 +579,8 @@ static void sq_close(hh_store *base)
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->stats_mu);
+    pthread_mutex_destroy(&s->done_mu);
+    pthread_cond_destroy(&s->done_cv);
     free(s->path);
     free(s);
 }
@@ -568,6 +613,8 @@ hh_status hh_sqlite_open(hh_store **out, const hh_store_config *cfg)
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->stats_mu, NULL);
+    pthread_mutex_init(&s->done_mu, NULL);
+    pthread_cond_init(&s->done_cv, NULL);
     pthread_key_create(&s->reader_key, NULL);
     if (!s->readonly) {
         s->writer_conn = conn_open(s, false);
@@ -575,6 +622,11 @@ hh_status hh_sqlite_open(hh_store **out, const hh_store_config *cfg)
             sq_close(&s->base);
             return HH_E_STORAGE;
         }
+        if (pthread_create(&s->completer, NULL, completer_main, s) != 0) {
+            sq_close(&s->base);
+            return HH_E_STORAGE;
+        }
+        s->completer_started = true;
         if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
             sq_close(&s->base);
             return HH_E_STORAGE;

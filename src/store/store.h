@@ -77,8 +77,9 @@ struct hh_db {
 };
 
 /* A write command. `apply` runs on the writer thread inside a savepoint;
- * `done` runs after the batch is durable (or failed), on the writer thread:
- * keep it short (resume a connection, signal a waiter). */
+ * `done` runs after the batch is durable (or failed), on the store's
+ * completion thread (one thread, in commit order, while the writer runs the
+ * next batch): keep it short (resume a connection, signal a waiter). */
 typedef hh_status (*hh_apply_fn)(hh_db *tx, void *ud);
 typedef void (*hh_done_fn)(void *ud, hh_status st);
 typedef struct hh_cmd {
