@@ -267,8 +267,13 @@ const hh_migration hh_migrations[] = {
      "  id INTEGER PRIMARY KEY, enterprise_id INTEGER NOT NULL, template_id INTEGER NOT NULL REFERENCES coupon_templates(id),"
      "  code TEXT NOT NULL, batch_id INTEGER, member_id INTEGER REFERENCES members(id),"
      "  campaign_id INTEGER, touchpoint_id INTEGER,"
-     "  source TEXT NOT NULL CHECK (source IN ('claim','staff','admin','campaign','batch','receipt','lottery','level','referral','points')),"
-     "  source_id INTEGER, status TEXT NOT NULL DEFAULT 'issued' CHECK (status IN ('issued','redeemed','expired','voided')),"
+     /* = … OR = … rather than IN (…): SQLite builds a temporary B-tree for an IN list of
+      * more than two constants on every row it checks (lottery_draws has the numbers) */
+     "  source TEXT NOT NULL CHECK (source = 'claim' OR source = 'staff' OR source = 'admin' OR source = 'campaign'"
+     "    OR source = 'batch' OR source = 'receipt' OR source = 'lottery' OR source = 'level' OR source = 'referral'"
+     "    OR source = 'points'),"
+     "  source_id INTEGER, status TEXT NOT NULL DEFAULT 'issued'"
+     "    CHECK (status = 'issued' OR status = 'redeemed' OR status = 'expired' OR status = 'voided'),"
      "  valid_from INTEGER, valid_to INTEGER, issued_at INTEGER NOT NULL, claimed_at INTEGER,"
      "  issued_by_staff_id INTEGER, issued_store_id INTEGER,"
      "  redeemed_at INTEGER, redemption_id INTEGER, voided_at INTEGER, void_reason TEXT);"
