@@ -52,6 +52,18 @@ static int64_t usage(hh_db *tx, int64_t campaign_id, const char *scope, int64_t 
     return n;
 }
 
+/* A member's use of a campaign is counted per local day only (one upsert per
+ * use); the all-time figure is the sum of the days. */
+static int64_t member_total(hh_db *tx, int64_t campaign_id, int64_t member_id)
+{
+    int64_t n = 0;
+    hh_db_int(tx, &n,
+              "SELECT coalesce(sum(n), 0) FROM campaign_usage WHERE campaign_id = ? AND scope = 'member'"
+              " AND subject_id = ? AND day <> ''",
+              HH_A(HH_I(campaign_id), HH_I(member_id)));
+    return n;
+}
+
 static hh_status count_use(hh_db *tx, int64_t campaign_id, const char *scope, int64_t subject, const char *day)
 {
     return hh_db_run(tx, NULL,
@@ -223,7 +235,7 @@ hh_status hh_campaign_check(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cos
         limit_zh = "本门店的活动名额已满";
         limit_en = "This store's share of the campaign is used up";
     } else if ((c->has & HAS_PER_TOTAL) && g->member_id &&
-               usage(tx, g->campaign_id, "member", g->member_id, "") >= c->per_member_total) {
+               member_total(tx, g->campaign_id, g->member_id) >= c->per_member_total) {
         limit_zh = "您已达到本活动的参与次数上限";
         limit_en = "You have reached this campaign's limit";
     } else if ((c->has & HAS_PER_DAILY) && g->member_id &&
@@ -261,7 +273,6 @@ hh_status hh_campaign_count(hh_db *tx, const hh_grant *g, int64_t cost_fen)
         c->db = NULL;
     }
     if (g->store_id) st = count_use(tx, g->campaign_id, "store", g->store_id, "");
-    if (!st && g->member_id) st = count_use(tx, g->campaign_id, "member", g->member_id, "");
     if (!st && g->member_id) st = count_use(tx, g->campaign_id, "member", g->member_id, day);
     return st;
 }

@@ -225,7 +225,8 @@ const hh_migration hh_migrations[] = {
      "  free_draws_per_day INTEGER NOT NULL DEFAULT 0, draw_points INTEGER,"
      "  created_by INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
      "CREATE INDEX campaigns_ent ON campaigns(enterprise_id, brand_id, status);"
-     /* what a member, a store, a day used of a campaign's limits (day = 'YYYY-MM-DD' in the enterprise zone; '' = all time) */
+     /* what a member, a store, a day used of a campaign's limits (day = 'YYYY-MM-DD' in the enterprise zone;
+      * '' = all time, for stores; a member's all-time use is the sum of its days) */
      "CREATE TABLE campaign_usage ("
      "  campaign_id INTEGER NOT NULL, scope TEXT NOT NULL CHECK (scope IN ('member','store')),"
      "  subject_id INTEGER NOT NULL, day TEXT NOT NULL, n INTEGER NOT NULL,"

@@ -4,7 +4,9 @@
 // must show in the very next draw: campaign edits (free draws, limits, pause),
 // prize stock and names, a write by another process straight into the
 // database, refused draws rolled back in the middle of a batch of concurrent
-// ones — and `huohua lottery verify` must replay every draw afterwards.
+// ones — and `huohua lottery verify` must replay every draw afterwards. Also:
+// a member's all-time limit adds up the uses of every day (campaign_usage keeps
+// members' uses per day only).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -107,5 +109,17 @@ test('refused draws in the middle of concurrent batches: exact free draws, exact
   // draws go on normally after the refusals
   ok(await patch(c.id, { free_draws_per_day: 4 }));
   ok(await draw(c.id, members[0]), 201);
+  await verified(c.id);
+});
+
+test('a member\'s all-time limit counts the uses of every day (usage is kept per day)', async () => {
+  const c = await liveCampaign(s, T, { free_draws_per_day: 10, per_member_total: 3 });
+  ok(await prize(c.id, { name: '好礼', stock: 100, weight: 1, fulfilment: 'mail' }), 201);
+  ok(await noPrize(c.id, 1));
+  // two uses on an earlier day
+  await sqlite(s, `INSERT INTO campaign_usage (campaign_id, scope, subject_id, day, n) VALUES (${c.id}, 'member', ${m2.id}, '2020-01-01', 2)`);
+  ok(await draw(c.id, m2), 201);
+  await expectError(await draw(c.id, m2), 422, 'limit');
+  ok(await draw(c.id, m1), 201);
   await verified(c.id);
 });
