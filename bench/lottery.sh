@@ -9,7 +9,7 @@
 #             fsync = on, synchronous_commit = on (pgbench, lottery/pg_draw.sql)
 #   redis     a Lua stock script per draw (EVALSHA: pick by weight, decrement
 #             stock if > 0, append the draw record), appendonly yes +
-#             appendfsync always (redis-benchmark, lottery/redis_draw.lua)
+#             appendfsync always (redis-benchmark in chunks, lottery/redis_draw.lua)
 # and one fsync's latency on the same disk. See bench/README.md, "Lottery draws".
 #
 #   bash bench/lottery.sh
@@ -464,31 +464,49 @@ run_redis() {
   # (options before the command: redis-benchmark stops reading them there; it
   # exits non-zero on the first error reply)
   local cmd=(EVALSHA "$sha" 3 "$kw" "$ks" "$kd" __rand_int__ __rand_int__ "$MEMBERS")
-  # redis-benchmark runs a number of requests, not a duration: the warm-up
-  # (or a short probe) tells how many make BENCH_SECONDS
-  local probe rps n
+  # redis-benchmark runs a number of requests, not a duration. The measured
+  # run is a series of chunks, each sized from the rate of the one before to
+  # last about a fifth of BENCH_SECONDS, until BENCH_SECONDS have passed: a
+  # rate misjudged on a busy machine cannot make the run much shorter or
+  # longer than the other systems'.
+  local rate n
   log "lottery: [redis] warm-up"
   "${rb[@]}" -n 20000 "${cmd[@]}" >"$dir/warmup.csv" 2>"$dir/warmup.err" || { cat "$dir/warmup.err" >&2; die "[redis] redis-benchmark warm-up failed"; }
-  probe="$(tail -n1 "$dir/warmup.csv" | awk -F'","' '{ print $2 }')"
+  rate="$(tail -n1 "$dir/warmup.csv" | awk -F'","' '{ print $2 }')"
   if [ "$WARMUP" != 0 ]; then
-    n="$(awk -v r="$probe" -v s="$WARMUP" 'BEGIN { printf "%d", r * s }')"
+    n="$(awk -v r="$rate" -v s="$WARMUP" 'BEGIN { printf "%d", r * s }')"
     "${rb[@]}" -n "$n" "${cmd[@]}" >"$dir/warmup.csv" 2>"$dir/warmup.err" || { cat "$dir/warmup.err" >&2; die "[redis] redis-benchmark warm-up failed"; }
-    probe="$(tail -n1 "$dir/warmup.csv" | awk -F'","' '{ print $2 }')"
+    rate="$(tail -n1 "$dir/warmup.csv" | awk -F'","' '{ print $2 }')"
   fi
-  n="$(awk -v r="$probe" -v s="$SECS" 'BEGIN { n = int(r * s); if (n < 10000) n = 10000; print n }')"
   local before
   before="$("${rc[@]}" XLEN "$kd")"
-  log "lottery: [redis] redis-benchmark -c$CONNS --threads $GEN_THREADS -n $n EVALSHA redis_draw.lua (~${SECS}s)"
+  log "lottery: [redis] redis-benchmark -c$CONNS --threads $GEN_THREADS EVALSHA redis_draw.lua, in chunks for ${SECS}s"
   measure_begin "proc_ticks $server_pid"
-  local t0 t1
+  local t0 now_s line sent=0 chunks=0
+  : >"$dir/bench.csv"
   t0="$(date +%s.%N)"
-  "${rb[@]}" -n "$n" "${cmd[@]}" >"$dir/bench.csv" 2>"$dir/bench.err" || { cat "$dir/bench.err" >&2; die "[redis] redis-benchmark failed"; }
-  t1="$(date +%s.%N)"
-  local line dur
-  line="$(tail -n1 "$dir/bench.csv")"
-  dur="$(calc "$t1 - $t0")"
-  measure_end redis "proc_ticks $server_pid" "$dur" "$n"
-  grep -qi error "$dir/bench.err" && { cat "$dir/bench.err" >&2; die "[redis] errors during the run"; }
+  while :; do
+    n="$(awk -v r="$rate" -v s="$SECS" 'BEGIN { n = int(r * s / 5); if (n < 2000) n = 2000; print n }')"
+    "${rb[@]}" -n "$n" "${cmd[@]}" >"$dir/chunk.csv" 2>"$dir/bench.err" || { cat "$dir/bench.err" >&2; die "[redis] redis-benchmark failed"; }
+    grep -qi error "$dir/bench.err" && { cat "$dir/bench.err" >&2; die "[redis] errors during the run"; }
+    line="$(tail -n1 "$dir/chunk.csv")"
+    printf '%s,"%s"\n' "$line" "$n" >>"$dir/bench.csv"
+    rate="$(awk -F'","' '{ print $2 }' <<<"$line")"
+    sent=$((sent + n)); chunks=$((chunks + 1))
+    now_s="$(date +%s.%N)"
+    awk -v a="$t0" -v b="$now_s" -v s="$SECS" 'BEGIN { exit !(b - a >= s) }' && break
+  done
+  local dur
+  dur="$(calc "$now_s - $t0")"
+  measure_end redis "proc_ticks $server_pid" "$dur" "$sent"
+  n="$sent"
+  # draws/s: all draws over the chunks' own durations (n / rps each, without
+  # the start of each redis-benchmark); p50, p99: the chunks' percentiles
+  # weighted by their draws
+  R[redis.chunks]="$chunks"
+  R[redis.dps]="$(awk -F'","' '{ gsub(/"/, "", $NF); n = $NF; t += n / $2; d += n } END { printf "%.1f", d / t }' "$dir/bench.csv")"
+  R[redis.p50]="$(awk -F'","' '{ gsub(/"/, "", $NF); n = $NF; p += n * $5; d += n } END { printf "%.3f", p / d }' "$dir/bench.csv")"
+  R[redis.p99]="$(awk -F'","' '{ gsub(/"/, "", $NF); n = $NF; p += n * $7; d += n } END { printf "%.3f", p / d }' "$dir/bench.csv")"
 
   local after wins taken
   after="$("${rc[@]}" XLEN "$kd")"
@@ -510,9 +528,6 @@ run_redis() {
   stop_server
   R[redis.draws]="$n"
   R[redis.dur]="$dur"
-  R[redis.dps]="$(awk -F'","' '{ print $2 }' <<<"$line")"
-  R[redis.p50]="$(awk -F'","' '{ print $5 }' <<<"$line")"
-  R[redis.p99]="$(awk -F'","' '{ print $7 }' <<<"$line" | tr -d '"')"
   ran+=(redis)
 }
 
