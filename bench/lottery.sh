@@ -170,6 +170,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 # proc_ticks PID — utime+stime of a process and of its reaped children, in
 # clock ticks (PostgreSQL's backends are children of the postmaster).
 proc_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
+# writer_ticks PID — utime+stime of Huohua's writer thread (hh-writer).
+writer_ticks() {
+  local t sum=0
+  for t in /proc/"$1"/task/*; do
+    [ "$(cat "$t/comm" 2>/dev/null)" = hh-writer ] || continue
+    sum=$((sum + $(awk '{ print $14 + $15 }' "$t/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$sum"
+}
 # tree_ticks PID — proc_ticks of PID plus utime+stime of its live children.
 tree_ticks() {
   local sum c
@@ -304,9 +313,12 @@ run_huohua() {
   fi
   log "lottery: [huohua] wrk -t$GEN_THREADS -c$CONNS -d${SECS}s POST /api/member/lottery/$campaign/draws"
   curl -sfS "$url/metrics" >"$dir/metrics.before" || die "[huohua] /metrics failed"
+  local wt0 wt1
+  wt0="$(writer_ticks "$server_pid")"
   measure_begin "proc_ticks $server_pid"
   out="$(wrk -t"$GEN_THREADS" -c"$CONNS" -d"${SECS}s" --latency -s "$lot/wrk_draw.lua" "$url")" ||
     { log "$out"; die "[huohua] wrk failed"; }
+  wt1="$(writer_ticks "$server_pid")"
   curl -sfS "$url/metrics" >"$dir/metrics.after" || die "[huohua] /metrics failed"
   printf '%s\n' "$out" >"$dir/wrk.txt"
   res="$(sed -n 's/^BENCH_RESULT //p' <<<"$out")"
@@ -326,6 +338,8 @@ run_huohua() {
   [ "$(calc "$(metric huohua_store_failed_commits_total "$a") - $(metric huohua_store_failed_commits_total "$b")")" = 0 ] ||
     die "[huohua] failed commits during the run"
   R[huohua.commits_per_s]="$(calc "$dc / $dur")"
+  R[huohua.writer_us_per_draw]="$(calc "1e6 * ($wt1 - $wt0) / $(getconf CLK_TCK) / $ok")"
+  R[huohua.writer_cpu]="$(calc "($wt1 - $wt0) / $(getconf CLK_TCK) / $dur")"
   # the server's own count of answers to the draw route agrees with wrk's
   local s2xx sbad
   s2xx="$(calc "$(route_count "$a" 2) - $(route_count "$b" 2)")"
@@ -570,7 +584,8 @@ done
 echo
 if [ -n "${R[huohua.dps]:-}" ]; then
   echo "huohua  : p50 $(fmt "${R[huohua.p50]}" 2) ms, p99 $(fmt "${R[huohua.p99]}" 2) ms, p99.9 $(fmt "${R[huohua.p999]}" 2) ms (wrk);" \
-       "$(fmt "${R[huohua.commits_per_s]}" 0) commits/s (fsyncs), $(fmt "${R[huohua.batch]}" 1) draws per commit (/metrics)"
+       "$(fmt "${R[huohua.commits_per_s]}" 0) commits/s (fsyncs), $(fmt "${R[huohua.batch]}" 1) draws per commit (/metrics);"
+  echo "          writer thread: $(fmt "${R[huohua.writer_cpu]}" 2) CPU s/s, $(fmt "${R[huohua.writer_us_per_draw]}" 0) us CPU per draw (the rest of us/draw is the HTTP threads)"
 fi
 echo "targets : Huohua/PostgreSQL ${r_pg}x (target >= ${TARGET_PG}x: $s_pg);" \
      "Huohua/Redis ${r_redis}x (target >= ${TARGET_REDIS}x: $s_redis)"
@@ -608,8 +623,8 @@ json_out="$results/lottery-$stamp.json"
   done
   printf '\n  },\n'
   jr() { if [ -z "$1" ] || [ "$1" = n/a ]; then echo null; else echo "$1"; fi; }
-  printf '  "huohua_group_commit": {"commits_per_s": %s, "draws_per_commit": %s},\n' \
-    "$(jr "${R[huohua.commits_per_s]:-}")" "$(jr "${R[huohua.batch]:-}")"
+  printf '  "huohua_group_commit": {"commits_per_s": %s, "draws_per_commit": %s, "writer_cpu_per_s": %s, "writer_cpu_us_per_draw": %s},\n' \
+    "$(jr "${R[huohua.commits_per_s]:-}")" "$(jr "${R[huohua.batch]:-}")" "$(jr "${R[huohua.writer_cpu]:-}")" "$(jr "${R[huohua.writer_us_per_draw]:-}")"
   printf '  "ratios": {"huohua_over_postgres": %s, "huohua_over_postgres_fn": %s, "huohua_over_redis": %s},\n' \
     "$(jr "$r_pg")" "$(jr "$(ratio "$(dps huohua)" "$(dps postgres-fn)")")" "$(jr "$r_redis")"
   printf '  "targets": {"over_postgres": {"target": %s, "status": "%s"}, "over_redis": {"target": %s, "status": "%s"}}\n}\n' \
