@@ -445,14 +445,14 @@ static hh_status read_pass_code(hh_req *r, hh_db *db, draw_in *d, const char *ty
     char code[HH_CODE_LEN + 1];
     if (hh_reward_code_parse(typed, code)) {
         json_t *row;
-        hh_status st = hh_db_one(db, &row, "SELECT id, campaign_id, used_at FROM lottery_pass_codes WHERE enterprise_id = ? AND code = ?",
+        hh_status st = hh_db_one(db, &row, "SELECT id, campaign_id FROM lottery_pass_codes WHERE enterprise_id = ? AND code = ?",
                                  HH_A(HH_I(d->enterprise_id), HH_S(code)));
         if (st == HH_OK) {
             hh_req_own(r, row);
             if (iget(row, "campaign_id") != d->campaign_id)
                 return hh_fail(r, HH_E_UNPROCESSABLE, "pass_code", "该通关密码不属于本活动", "This pass code belongs to another campaign");
-            if (json_is_integer(json_object_get(row, "used_at")))
-                return hh_fail(r, HH_E_CONFLICT, "pass_code", "该通关密码已使用过", "This pass code has already been used");
+            /* whether it is used is decided by the write alone (409 there), so
+             * that a draw retried with its Idempotency-Key replays its answer */
             d->kind = E_PASS;
             d->pass_id = iget(row, "id");
             snprintf(d->code, sizeof d->code, "%s", code);
