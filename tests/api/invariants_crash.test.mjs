@@ -151,7 +151,7 @@ async function loadAndKill(round, R) {
         else if (r.status === 201) {
           assert.equal(r.json.template_id, R.tpl.id);
           M.coupons.set(r.json.id, { id: r.json.id, code: r.json.code, template_id: R.tpl.id, status: 'issued', redemption: null });
-        }
+        } else assert.equal(r.status, 422, `a refused claim (quantity, budget) is 422: ${r.text}`);
       } else if (roll < 0.32 && issued.length) {
         const c = pick(issued);
         // sometimes three counters race for the same coupon
