@@ -1,8 +1,8 @@
 // idempotency_rewards.test.mjs — SPEC §4 invariant 5 for every POST that moves
 // money, stock or points: a coupon claim, a counter redemption and its undo, a
-// lottery draw, a red-envelope claim, a sample request (and its cancel), a gift
-// order (and its cancel), a receipt approval, a points adjustment and a
-// check-in. For each, 10 concurrent requests with one Idempotency-Key and one
+// lottery draw (free, by points, by pass code), a red-envelope claim, a sample
+// request (and its cancel), a gift order (and its cancel), a receipt
+// submission and approval, a points adjustment and a check-in. For each, 10 concurrent requests with one Idempotency-Key and one
 // body are answered byte for byte alike (nine of them marked
 // Idempotent-Replayed) and apply once — one coupon, one redemption, one draw,
 // one envelope, one request, one order, one reward, one transaction; stock,
@@ -183,7 +183,7 @@ test('gift order and its cancel: one order, points and stock taken and returned 
   assert.equal((await get(`/api/gifts/${gift.id}`)).remaining, 20);
 });
 
-test('receipt approval: the tier pays once', async (t) => {
+test('receipt submission and approval: one receipt; the tier pays once', async (t) => {
   const tier = ok(await s.api('POST', '/api/receipt-tiers', { token: T, body: { brand_id: 1, name: '满 100 元', min_amount_fen: 10000, coupon_template_id: tpl2.id, points: 30 } }), 201);
   assert.ok(tier.id);
   const receipt = async () => {
@@ -193,7 +193,15 @@ test('receipt approval: the tier pays once', async (t) => {
       body: { brand_id: 1, store_id: 1, purchased_at: Date.now() - 3600_000, amount_fen: 12800, receipt_no: uniq('R'), photo_token: photo.photo_token },
     }), 201);
   };
-  const r1 = await receipt();
+  // the submission itself: one receipt (the photo moves under it after the first commit)
+  const photo = ok(await s.api('POST', '/api/member/receipts/photo', { token: m2.token, body: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64)]), headers: { 'content-type': 'image/jpeg' } }), 201);
+  const submission = { brand_id: 1, store_id: 1, purchased_at: Date.now() - 3600_000, amount_fen: 12800, receipt_no: uniq('R'), photo_token: photo.photo_token };
+  const r1 = await once(t, {
+    path: '/api/member/receipts', token: m2.token, body: submission, status: 201,
+    other: { body: { ...submission, amount_fen: 12900 } },
+  });
+  assert.equal(r1.status, 'pending');
+  assert.equal((await get(`/api/receipts?member_id=${m2.id}`)).total, 1, 'one receipt');
   const r2 = await receipt();
   const b0 = await balance(m2);
   const coupons0 = await myCoupons(m2, tpl2.id);
