@@ -251,6 +251,8 @@ static hh_status take_entry(hh_db *tx, hh_req *r, draw_in *d, int64_t draw_id, i
     hh_result res = {0};
     switch (d->kind) {
     case E_FREE: {
+        if (d->free_per_day <= 0)
+            return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "本活动没有每日免费抽奖", "This campaign has no free daily draws");
         int64_t n = 0;
         st = hh_db_int(tx, &n,
                        "INSERT INTO lottery_free_days (campaign_id, member_id, day, n) VALUES (?1, ?2, ?3, 1)"
@@ -527,8 +529,8 @@ hh_status hh_h_member_lottery_draw(hh_req *r)
         return hh_fail(r, HH_E_UNPROCESSABLE, "campaign_id", "本活动的抽奖尚未开放", "This campaign's lottery is not open yet");
     d->seed_len = strlen(seed);
     memcpy(d->seed, seed, d->seed_len + 1);
-    if (d->kind == E_FREE && d->free_per_day <= 0)
-        return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "本活动没有每日免费抽奖", "This campaign has no free daily draws");
+    /* whether the campaign gives free draws (or takes points) is decided by
+     * the write, like the pass code: a retry with its Idempotency-Key replays */
     if (d->kind == E_PASS && (st = read_pass_code(r, db, d, pass))) return st;
     if (has_tp) {
         json_t *tp;

@@ -2,12 +2,15 @@
 // money, stock or points: a coupon claim, a counter redemption and its undo, a
 // lottery draw (free, by points, by pass code), a red-envelope claim, a sample
 // request (and its cancel), a gift order (and its cancel), a receipt
-// submission and approval, a points adjustment and a check-in. For each, 10 concurrent requests with one Idempotency-Key and one
-// body are answered byte for byte alike (nine of them marked
-// Idempotent-Replayed) and apply once — one coupon, one redemption, one draw,
-// one envelope, one request, one order, one reward, one transaction; stock,
-// budget and balance moved once. The same key with another body (or path) is
-// 422 idempotency_mismatch and changes nothing; a late retry still replays.
+// submission and approval, a points adjustment and a check-in. For each, 10
+// concurrent requests with one Idempotency-Key and one body are answered byte
+// for byte alike (nine of them marked Idempotent-Replayed) and apply once —
+// one coupon, one redemption, one draw, one envelope, one request, one order,
+// one reward, one transaction; stock, budget and balance moved once. The same
+// key with another body (or path) is 422 idempotency_mismatch and changes
+// nothing; a late retry still replays, even after what it used has changed
+// (template archived, campaign paused and its free draws stopped, pool and
+// offer closed, gift withdrawn, redemption undone, pass code used, photo moved).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -293,9 +296,10 @@ test('a retry after the world changed still gets its first answer and changes no
   const rkey = `late-${uniq('')}`;
   const redR = await s.api('POST', '/api/counter/redemptions', { token: BA, body: { code: coupon.code, method: 'coupon_code' }, headers: { 'idempotency-key': rkey } });
   const red = ok(redR, 201);
-  // the world changes: template archived, campaign paused, pool closed, offer closed, gift withdrawn, redemption undone
+  // the world changes: template archived, campaign without free draws and paused, pool closed, offer closed, gift withdrawn, redemption undone
   ok(await s.api('POST', `/api/redemptions/${red.id}/undo`, { token: BA, body: { reason: '撤销' } }));
   ok(await s.api('DELETE', `/api/coupon-templates/${t2.id}`, { token: T }));
+  ok(await s.api('PATCH', `/api/campaigns/${c2.id}`, { token: T, body: { free_draws_per_day: 0 } }));
   ok(await s.api('POST', `/api/campaigns/${c2.id}/pause`, { token: T }));
   ok(await s.api('POST', `/api/envelope-pools/${p2.id}/close`, { token: T }));
   ok(await s.api('PATCH', `/api/sample-offers/${o2.id}`, { token: T, body: { status: 'closed' } }));
