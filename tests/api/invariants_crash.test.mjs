@@ -125,7 +125,7 @@ async function loadAndKill(round, R) {
     k.ops++;
     let r;
     try {
-      r = await request(url, method, path, { token, body, agent, timeout: 15_000 });
+      r = await request(url, method, path, { token, body, agent, timeout: 60_000 });
     } catch {
       stats.net++;
       return null;
