@@ -40,6 +40,9 @@ static const char *const merge_moves[] = {
     "UPDATE redemptions SET member_id = ?1 WHERE member_id = ?2",
     "UPDATE lottery_draws SET member_id = ?1 WHERE member_id = ?2",
     "UPDATE lottery_grants SET member_id = ?1 WHERE member_id = ?2",
+    "INSERT INTO lottery_free_days (campaign_id, member_id, day, n) SELECT campaign_id, ?1, day, n FROM lottery_free_days"
+    " WHERE member_id = ?2 ON CONFLICT DO UPDATE SET n = n + excluded.n",
+    "DELETE FROM lottery_free_days WHERE member_id = ?2",
     "UPDATE lottery_pass_codes SET member_id = ?1 WHERE member_id = ?2",
     "UPDATE red_envelopes SET member_id = ?1 WHERE member_id = ?2",
     "UPDATE sample_requests SET member_id = ?1 WHERE member_id = ?2",

@@ -49,6 +49,32 @@ static hh_status coupon_get(hh_db *db, int64_t id, json_t **out)
     return st;
 }
 
+/* The list is driven by one indexed equality (the most selective filter
+ * given: code, member, batch, template); the other filters narrow it. An
+ * optional filter written as "(? = 0 OR col = ?)" cannot use an index, so
+ * each driver has its own statement. ?2 is the role in the scope arguments:
+ * the status expression's "now" is ?11. */
+#define CP_FROM(drive)                                                                                         \
+    " FROM coupons c JOIN coupon_templates t ON t.id = c.template_id LEFT JOIN members m ON m.id = c.member_id" \
+    " WHERE " drive " AND c.enterprise_id = ?1 AND " HH_SCOPE_BRAND_ID("t.brand_id")                           \
+    " AND (?5 = 0 OR c.template_id = ?5) AND (?6 = 0 OR c.member_id = ?6) AND (?7 = 0 OR c.batch_id = ?7)"    \
+    " AND (?8 = 0 OR c.campaign_id = ?8) AND (?9 = '' OR c.code = ?9)"                                          \
+    " AND (?10 IS NULL OR " HH_COUPON_STATUS_SQL("c", "?11") " = ?10)"
+#define CP_ITEMS(drive)                                                                                        \
+    "SELECT c.id, c.code, c.template_id, t.name AS template_name, t.kind, t.brand_id, c.batch_id,"             \
+    " c.member_id, m.phone AS member_phone, m.name AS member_name, c.campaign_id, c.touchpoint_id,"             \
+    " c.source, " HH_COUPON_STATUS_SQL("c", "?11") " AS status, c.valid_from, c.valid_to, c.issued_at,"         \
+    " c.claimed_at, c.issued_store_id, c.issued_by_staff_id, c.redeemed_at, c.redemption_id,"                  \
+    " c.voided_at, c.void_reason" CP_FROM(drive) " ORDER BY c.id DESC LIMIT ?12 OFFSET ?13"
+static const struct {
+    const char *items, *count;
+} coupon_lists[] = {
+    {CP_ITEMS("c.code = ?9"), "SELECT count(*)" CP_FROM("c.code = ?9")},
+    {CP_ITEMS("c.member_id = ?6"), "SELECT count(*)" CP_FROM("c.member_id = ?6")},
+    {CP_ITEMS("c.batch_id = ?7"), "SELECT count(*)" CP_FROM("c.batch_id = ?7")},
+    {CP_ITEMS("c.template_id = ?5"), "SELECT count(*)" CP_FROM("c.template_id = ?5")},
+};
+
 hh_status hh_h_coupons_list(hh_req *r)
 {
     int64_t limit, offset, template_id, member_id, batch_id, campaign_id;
@@ -69,35 +95,23 @@ hh_status hh_h_coupons_list(hh_req *r)
     char code[HH_CODE_LEN + 1] = "";
     if (code_in && !hh_reward_code_parse(code_in, code))
         return hh_fail(r, HH_E_INVALID, "code", "券码格式不对（12 位字母数字）", "A coupon code has 12 letters and digits");
-    if (!template_id && !member_id && !batch_id && !campaign_id && !*code)
-        return hh_fail(r, HH_E_INVALID, "template_id", "请指定优惠券模板、会员、批次、活动或券码",
-                       "Give template_id, member_id, batch_id, campaign_id or code");
+    int q = *code ? 0 : member_id ? 1 : batch_id ? 2 : template_id ? 3 : -1;
+    if (q < 0)
+        return hh_fail(r, HH_E_INVALID, "template_id", "请指定优惠券模板、会员、批次或券码",
+                       "Give template_id, member_id, batch_id or code");
     hh_db *db = hh_store_reader(r->app->store);
     int64_t now = hh_now_ms();
-    /* ?2 is the role in the scope arguments and "now" in the status: the
-     * status expression gets its own parameter here */
-#define CP_FROM                                                                                              \
-    " FROM coupons c JOIN coupon_templates t ON t.id = c.template_id LEFT JOIN members m ON m.id = c.member_id" \
-    " WHERE c.enterprise_id = ?1 AND " HH_SCOPE_BRAND_ID("t.brand_id") " AND (?5 = 0 OR c.template_id = ?5)"    \
-    " AND (?6 = 0 OR c.member_id = ?6) AND (?7 = 0 OR c.batch_id = ?7) AND (?8 = 0 OR c.campaign_id = ?8)"     \
-    " AND (?9 = '' OR c.code = ?9) AND (?10 IS NULL OR " HH_COUPON_STATUS_SQL("c", "?11") " = ?10)"
     json_t *items;
-    st = hh_db_query(db, &items,
-                     "SELECT c.id, c.code, c.template_id, t.name AS template_name, t.kind, t.brand_id, c.batch_id,"
-                     " c.member_id, m.phone AS member_phone, m.name AS member_name, c.campaign_id, c.touchpoint_id,"
-                     " c.source, " HH_COUPON_STATUS_SQL("c", "?11") " AS status, c.valid_from, c.valid_to, c.issued_at,"
-                     " c.claimed_at, c.issued_store_id, c.issued_by_staff_id, c.redeemed_at, c.redemption_id,"
-                     " c.voided_at, c.void_reason" CP_FROM " ORDER BY c.id DESC LIMIT ?12 OFFSET ?13",
+    st = hh_db_query(db, &items, coupon_lists[q].items,
                      HH_A(HH_SCOPE_ARGS(r), HH_I(template_id), HH_I(member_id), HH_I(batch_id), HH_I(campaign_id),
                           HH_S(code), HH_S(status), HH_I(now), HH_I(limit), HH_I(offset)));
     if (st) return st;
     size_t i;
     json_t *c;
     json_array_foreach(items, i, c) mask(c);
-    return hh_list_reply(r, db, items, "SELECT count(*)" CP_FROM,
+    return hh_list_reply(r, db, items, coupon_lists[q].count,
                          HH_A(HH_SCOPE_ARGS(r), HH_I(template_id), HH_I(member_id), HH_I(batch_id),
                               HH_I(campaign_id), HH_S(code), HH_S(status), HH_I(now)));
-#undef CP_FROM
 }
 
 hh_status hh_h_coupon_get(hh_req *r)

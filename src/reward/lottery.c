@@ -88,8 +88,9 @@ static void add_odds(json_t *items, json_t *pool, double *none_pct)
 }
 
 /* The pool of a campaign as the console shows it: {items, total, pool, locked,
- * seed_commitment, stats}. */
-static hh_status pool_json(hh_db *db, int64_t campaign_id, json_t **out)
+ * seed_commitment, stats}. The figures count every draw of the campaign: the
+ * writer (answers to edits) asks for the cheap ones only (stats: false). */
+static hh_status pool_json(hh_db *db, int64_t campaign_id, bool stats_too, json_t **out)
 {
     json_t *c = NULL, *items = NULL, *pool = NULL, *stats = NULL;
     hh_status st = hh_db_one(db, &c, "SELECT enterprise_id, seed_commitment FROM campaigns WHERE id = ?",
@@ -107,7 +108,14 @@ static hh_status pool_json(hh_db *db, int64_t campaign_id, json_t **out)
                          "updated_at"),
         st = HH_OK;
     if (st) goto out;
-    if ((st = hh_db_one(db, &stats,
+    if (!stats_too)
+        st = hh_db_one(db, &stats,
+                       "SELECT EXISTS (SELECT 1 FROM lottery_draws WHERE campaign_id = ?1) AS draws,"
+                       " (SELECT coalesce(sum(stock * value_fen), 0) FROM lottery_prizes WHERE campaign_id = ?1)"
+                       " AS pool_value_fen",
+                       HH_A(HH_I(campaign_id)));
+    else
+        st = hh_db_one(db, &stats,
                         "SELECT (SELECT count(*) FROM lottery_draws WHERE campaign_id = ?1) AS draws,"
                         " (SELECT count(DISTINCT member_id) FROM lottery_draws WHERE campaign_id = ?1) AS members,"
                         " (SELECT coalesce(sum(stock - remaining), 0) FROM lottery_prizes WHERE campaign_id = ?1) AS wins,"
@@ -117,8 +125,8 @@ static hh_status pool_json(hh_db *db, int64_t campaign_id, json_t **out)
                         " AND claim_status IN ('unclaimed','claimed')) AS mail_pending,"
                         " (SELECT count(*) FROM lottery_draws WHERE campaign_id = ?1 AND claim_status = 'failed')"
                         " AS failed",
-                        HH_A(HH_I(campaign_id)))))
-        goto out;
+                        HH_A(HH_I(campaign_id)));
+    if (st) goto out;
     double none[2] = {100, 100};
     add_odds(items, pool, none);
     json_object_set_new(pool, "no_prize_odds_pct", json_real(none[0]));
@@ -137,7 +145,7 @@ out:
 hh_status hh_h_prizes_list(hh_req *r)
 {
     json_t *out;
-    hh_status st = pool_json(hh_store_reader(r->app->store), r->path_id, &out);
+    hh_status st = pool_json(hh_store_reader(r->app->store), r->path_id, true, &out);
     if (st) return st;
     hh_reply(r, 200, out);
     return HH_OK;
@@ -150,7 +158,7 @@ static hh_status prize_json(hh_db *db, int64_t prize_id, json_t **out)
     hh_status st = hh_db_int(db, &campaign_id, "SELECT campaign_id FROM lottery_prizes WHERE id = ?", HH_A(HH_I(prize_id)));
     if (st) return st;
     json_t *pool;
-    if ((st = pool_json(db, campaign_id, &pool))) return st;
+    if ((st = pool_json(db, campaign_id, false, &pool))) return st;
     size_t i;
     json_t *p;
     st = HH_E_NOT_FOUND;
@@ -610,7 +618,7 @@ static hh_status pool_write(hh_db *tx, hh_req *r)
                         HH_S(in->has_mode ? in->mode : NULL), HH_I(hh_now_ms()), HH_I(r->path_id)));
     if (st) return st;
     json_t *out;
-    if ((st = pool_json(tx, r->path_id, &out))) return st;
+    if ((st = pool_json(tx, r->path_id, false, &out))) return st;
     if ((st = hh_audit(tx, r, "lottery_pool.update", "campaign", r->path_id, before, json_object_get(out, "pool")))) {
         json_decref(out);
         return st;

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 uint64_t hh_lottery_roll(const char *seed, size_t seed_len, int64_t draw_id)
@@ -151,47 +152,53 @@ static int64_t iget(json_t *o, const char *k)
     return json_integer_value(json_object_get(o, k));
 }
 
-hh_status hh__pool_load(hh_db *db, int64_t campaign_id, const char *day, hh__pool *out)
+static int by_position(const void *a, const void *b)
 {
-    memset(out, 0, sizeof *out);
-    hh_status st = hh_db_query(db, &out->rows,
-                               "SELECT p.id, p.weight, p.remaining, p.daily_cap, p.is_fallback,"
-                               " coalesce(d.won, 0) AS won_today FROM lottery_prizes p LEFT JOIN lottery_prize_days d"
-                               " ON d.prize_id = p.id AND d.day = ?2 WHERE p.campaign_id = ?1"
-                               " ORDER BY p.position, p.id",
-                               HH_A(HH_I(campaign_id), HH_S(day)));
-    if (st) return st;
-    st = hh_db_one(db, &out->pool, "SELECT no_prize_weight, no_prize_label, mode FROM lottery_pools WHERE campaign_id = ?",
-                   HH_A(HH_I(campaign_id)));
-    if (st && st != HH_E_NOT_FOUND) {
-        hh__pool_free(out);
-        return st;
-    }
-    out->no_prize_weight = out->pool ? iget(out->pool, "no_prize_weight") : 0;
-    out->no_prize_label = out->pool ? json_string_value(json_object_get(out->pool, "no_prize_label")) : "";
-    const char *mode = out->pool ? json_string_value(json_object_get(out->pool, "mode")) : NULL;
-    out->fixed = mode && !strcmp(mode, "fixed");
-    size_t i;
-    json_t *p;
-    json_array_foreach(out->rows, i, p)
-    {
-        if (out->n == HH_LOTTERY_MAX_PRIZES) break;
-        json_t *cap = json_object_get(p, "daily_cap");
-        hh_lottery_slot *s = &out->slots[out->n++];
-        s->id = iget(p, "id");
-        s->weight = iget(p, "weight");
-        s->fallback = iget(p, "is_fallback") != 0;
-        s->available = iget(p, "remaining") > 0 && (!json_is_integer(cap) || iget(p, "won_today") < json_integer_value(cap));
-    }
-    out->slots[out->n++] = (hh_lottery_slot){.id = 0, .weight = out->no_prize_weight, .available = true};
-    return HH_OK;
+    const int64_t *x = a, *y = b; /* {position, id, …} */
+    if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
 }
 
-void hh__pool_free(hh__pool *p)
+hh_status hh__pool_load(hh_db *db, int64_t campaign_id, int64_t member_id, const char *day, hh__pool *out)
 {
-    json_decref(p->rows);
-    json_decref(p->pool);
-    p->rows = p->pool = NULL;
+    memset(out, 0, sizeof *out);
+    json_t *row;
+    /* prizes as "position,id,weight,available,fallback;…" (group_concat's order is not
+     * guaranteed, so they are sorted here) */
+    hh_status st = hh_db_one(db, &row,
+                             "SELECT (SELECT coalesce(max(id), 0) + 1 FROM lottery_draws) AS next_id,"
+                             " (SELECT no_prize_weight FROM lottery_pools WHERE campaign_id = ?1) AS none_w,"
+                             " (SELECT mode = 'fixed' FROM lottery_pools WHERE campaign_id = ?1) AS fixed,"
+                             " (SELECT n FROM lottery_free_days WHERE campaign_id = ?1 AND member_id = ?3 AND day = ?2)"
+                             " AS free_used,"
+                             " (SELECT group_concat(p.position || ',' || p.id || ',' || p.weight || ',' ||"
+                             " (p.remaining > 0 AND (p.daily_cap IS NULL OR coalesce(d.won, 0) < p.daily_cap)) || ','"
+                             " || p.is_fallback, ';') FROM lottery_prizes p LEFT JOIN lottery_prize_days d"
+                             " ON d.prize_id = p.id AND d.day = ?2 WHERE p.campaign_id = ?1) AS prizes",
+                             HH_A(HH_I(campaign_id), HH_S(day), HH_I(member_id)));
+    if (st) return st;
+    out->free_used = iget(row, "free_used");
+    out->next_draw_id = iget(row, "next_id");
+    out->fixed = iget(row, "fixed") != 0;
+    int64_t none_w = iget(row, "none_w");
+    int64_t v[HH_LOTTERY_MAX_PRIZES][5];
+    int n = 0;
+    const char *p = json_string_value(json_object_get(row, "prizes"));
+    while (p && *p && n < HH_LOTTERY_MAX_PRIZES) {
+        for (int k = 0; k < 5; k++) {
+            char *end;
+            v[n][k] = strtoll(p, &end, 10);
+            p = *end ? end + 1 : end;
+        }
+        n++;
+    }
+    json_decref(row);
+    qsort(v, (size_t)n, sizeof v[0], by_position);
+    for (int i = 0; i < n; i++)
+        out->slots[i] = (hh_lottery_slot){.id = v[i][1], .weight = v[i][2], .available = v[i][3] != 0, .fallback = v[i][4] != 0};
+    out->slots[n] = (hh_lottery_slot){.id = 0, .weight = none_w, .available = true};
+    out->n = n + 1;
+    return HH_OK;
 }
 
 hh_status hh__pool_locked(hh_db *db, int64_t campaign_id, bool *locked)

@@ -245,24 +245,23 @@ static hh_status pay_with_points(hh_db *tx, hh_req *r, const draw_in *d, int64_t
 
 /* Consume the draw's entry (after admission, before the roll). */
 static hh_status take_entry(hh_db *tx, hh_req *r, draw_in *d, int64_t draw_id, int64_t at, const char *day,
-                            int64_t *entry_ref)
+                            int64_t *entry_ref, int64_t *free_used)
 {
     hh_status st;
     hh_result res = {0};
     switch (d->kind) {
-    case E_FREE: {
+    case E_FREE:
         if (d->free_per_day <= 0)
             return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "本活动没有每日免费抽奖", "This campaign has no free daily draws");
-        int64_t n = 0;
-        st = hh_db_int(tx, &n,
-                       "INSERT INTO lottery_free_days (campaign_id, member_id, day, n) VALUES (?1, ?2, ?3, 1)"
-                       " ON CONFLICT DO UPDATE SET n = n + 1 WHERE n < ?4 RETURNING n",
-                       HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day), HH_I(d->free_per_day)));
-        if (st == HH_E_NOT_FOUND)
+        /* free_used was read with the pool, in this transaction */
+        if (*free_used >= d->free_per_day)
             return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "今天的免费抽奖次数已用完，明天再来",
                            "Today's free draws are used up; come back tomorrow");
-        return st;
-    }
+        ++*free_used;
+        return hh_db_run(tx, NULL,
+                         "INSERT INTO lottery_free_days (campaign_id, member_id, day, n) VALUES (?, ?, ?, 1)"
+                         " ON CONFLICT DO UPDATE SET n = n + 1",
+                         HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day)));
     case E_PASS:
         st = hh_db_run(tx, &res,
                        "UPDATE lottery_pass_codes SET used_at = ?, member_id = ?, draw_id = ? WHERE id = ? AND used_at IS NULL",
@@ -349,23 +348,18 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
                   .source = "lottery"};
     hh_status st = hh_campaign_admit(tx, r, &g, 0);
     if (st) return st;
-    int64_t at = hh_now_ms(), draw_id = 0, entry_ref = 0;
+    int64_t at = hh_now_ms(), draw_id = 0, entry_ref = 0, free_used = 0;
     char day[11];
     hh__lottery_day(d->tz, at, day);
     hh__pool pool;
-    if ((st = hh__pool_load(tx, d->campaign_id, day, &pool))) return st;
-    if (pool.n < 2) {
-        hh__pool_free(&pool);
+    if ((st = hh__pool_load(tx, d->campaign_id, r->who.id, day, &pool))) return st;
+    if (pool.n < 2)
         return hh_fail(r, HH_E_UNPROCESSABLE, "campaign_id", "奖池还没有奖品，暂不能抽奖", "The prize pool is empty");
-    }
-    if ((st = hh_db_int(tx, &draw_id, "SELECT coalesce(max(id), 0) + 1 FROM lottery_draws", HH_A())) ||
-        (st = take_entry(tx, r, d, draw_id, at, day, &entry_ref))) {
-        hh__pool_free(&pool);
-        return st;
-    }
+    draw_id = pool.next_draw_id;
+    free_used = pool.free_used;
+    if ((st = take_entry(tx, r, d, draw_id, at, day, &entry_ref, &free_used))) return st;
     uint64_t roll = hh_lottery_roll(d->seed, d->seed_len, draw_id);
     hh_lottery_outcome o = hh_lottery_pick(pool.slots, pool.n, pool.fixed, roll);
-    hh__pool_free(&pool);
     fulfilment f = {0};
     json_t *prize = NULL;
     g.source_id = draw_id;
@@ -429,12 +423,7 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
                                   : json_null(),
                             "fallback", o.fallback, "claim", f.claim, "claim_status", f.claim ? f.claim_status : "none",
                             "coupon", coupon, "envelope", envelope, "address", "tracking_no");
-    if (d->kind == E_FREE) {
-        int64_t used = 0;
-        hh_db_int(tx, &used, "SELECT n FROM lottery_free_days WHERE campaign_id = ? AND member_id = ? AND day = ?",
-                  HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day)));
-        json_object_set_new(out, "free_left_today", json_integer(d->free_per_day - used));
-    }
+    if (d->kind == E_FREE) json_object_set_new(out, "free_left_today", json_integer(d->free_per_day - free_used));
     hh_reply(r, 201, out);
     return HH_OK;
 }

@@ -12,20 +12,20 @@
  * second; ICU is asked once a day). */
 void hh__lottery_day(const char *tz, int64_t ms, char out[11]);
 
-/* The pool of a campaign as the pick sees it at this moment: prizes in pool
- * order with their availability on `day`, then "no prize". Reads through db
- * (the writer's transaction, or a reader). *n is the number of slots. */
+/* The pool of a campaign as the pick sees it at this moment, for the draw on
+ * the writer: prizes in pool order with their availability on `day`, then
+ * "no prize"; the id the next draw will get, and the free draws member_id
+ * has used on day. One statement that answers
+ * one row of four columns (the prizes as compact text), so a draw does not
+ * build a JSON object per prize. */
 typedef struct {
     hh_lottery_slot slots[HH_LOTTERY_MAX_PRIZES + 1];
-    int n;
+    int n;          /* slots, "no prize" included */
     bool fixed;
-    int64_t no_prize_weight;
-    const char *no_prize_label; /* points into `row` */
-    json_t *rows;               /* the prize rows (owned; hh__pool_free) */
-    json_t *pool;               /* the lottery_pools row or NULL (owned) */
+    int64_t next_draw_id;
+    int64_t free_used; /* member_id's free draws on day */
 } hh__pool;
-hh_status hh__pool_load(hh_db *db, int64_t campaign_id, const char *day, hh__pool *out);
-void hh__pool_free(hh__pool *p);
+hh_status hh__pool_load(hh_db *db, int64_t campaign_id, int64_t member_id, const char *day, hh__pool *out);
 
 /* Does the campaign have draws (then the pool is locked: see lottery.c)? */
 hh_status hh__pool_locked(hh_db *db, int64_t campaign_id, bool *locked);

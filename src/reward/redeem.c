@@ -100,7 +100,6 @@ static const char *yuan(hh_req *r, int64_t fen)
 
 /* ---------------------------------------------------------------- coupons */
 
-
 /* Why a coupon cannot be redeemed here and now (reason NULL: it can). */
 typedef struct {
     const char *reason; /* voided, redeemed, expired, not_yet_valid, wrong_brand, wrong_store, not_your_brand */
@@ -448,7 +447,6 @@ typedef struct {
     int64_t undo_minutes;
 } redeem_in;
 
-
 const char *const hh__redeem_methods[] = {"member_qr", "coupon_code", "phone_otp", NULL};
 
 static hh_status redeem_write(hh_db *tx, hh_req *r)
@@ -467,14 +465,16 @@ static hh_status redeem_write(hh_db *tx, hh_req *r)
                              HH_A(HH_I(now), HH_I(coupon_id)));
     if (st) return st;
     if (res.changes != 1) {
-        /* it changed since the handler looked: say what it is now */
+        /* not issued, or outside its window (now or since the handler looked): say why */
         json_t *again = NULL;
         st = hh_db_one(tx, &again, HH__COUPON_COLS " WHERE c.enterprise_id = ?1 AND c.id = ?3",
                        HH_A(HH_I(r->who.enterprise_id), HH_I(in->store_id), HH_I(coupon_id)));
         if (st) return st;
         hh_req_own(r, again);
         verdict v = judge(r, again, in->store_id, in->tz, now);
-        if (!v.reason) v = (verdict){"changed", HH_E_CONFLICT, "该券状态刚刚发生变化，请重新查询", "This coupon just changed; look it up again"};
+        if (!v.reason)
+            v = (verdict){"changed", HH_E_CONFLICT, "该券状态刚刚发生变化，请重新查询",
+                          "This coupon just changed; look it up again"};
         return hh_fail(r, v.st, in->field, v.zh, v.en);
     }
     int64_t member_id = iget(c, "member_id"), campaign_id = iget(c, "campaign_id"), brand_id = iget(c, "brand_id");
@@ -574,13 +574,15 @@ hh_status hh_h_counter_redeem(hh_req *r)
     if ((st = hh__redeem_store(r, db, asked, true, &in->store_id))) return st;
     json_t *store = NULL;
     if ((st = hh_db_one(db, &store,
-                        "SELECT s.name, e.timezone FROM stores s JOIN enterprises e ON e.id = s.enterprise_id"
-                        " WHERE s.id = ?",
+                        "SELECT s.name, e.timezone, (SELECT value FROM enterprise_settings WHERE enterprise_id = e.id"
+                        " AND key = '" HH_REDEEM_UNDO_KEY "') AS undo_minutes FROM stores s JOIN enterprises e"
+                        " ON e.id = s.enterprise_id WHERE s.id = ?",
                         HH_A(HH_I(in->store_id)))))
         return st == HH_E_NOT_FOUND ? hh_fail(r, st, "store_id", "找不到该门店", "No such store") : st;
     hh_req_own(r, store);
     in->store_name = sget(store, "name");
     snprintf(in->tz, sizeof in->tz, "%s", sget(store, "timezone") ? sget(store, "timezone") : "Asia/Shanghai");
+    in->undo_minutes = hh__undo_minutes_of(sget(store, "undo_minutes"));
     json_t *c = NULL;
     if (has_code) {
         st = coupon_by_code(r, db, in->code, "code", in->store_id, &c);
@@ -608,13 +610,13 @@ hh_status hh_h_counter_redeem(hh_req *r)
                        hh_sprintf(r->arena, "The order is below this coupon's minimum spend of %s", yuan(r, min)));
     if (holder) {
         json_t *p = NULL;
-        if ((st = person_json(r, db, holder, &p))) return st;
-        json_object_set_new(c, "person", json_pack("{s:I, s:O, s:O}", "id", (json_int_t)holder, "name",
-                                                   json_object_get(p, "name"), "phone_masked",
-                                                   json_object_get(p, "phone_masked")));
+        if ((st = hh_db_one(db, &p, "SELECT name, phone FROM members WHERE id = ?", HH_A(HH_I(holder))))) return st;
+        char masked[HH_PHONE_MAX + 8];
+        hh_phone_mask(sget(p, "phone"), masked, sizeof masked);
+        json_object_set_new(c, "person", json_pack("{s:I, s:O, s:s}", "id", (json_int_t)holder, "name",
+                                                   json_object_get(p, "name"), "phone_masked", masked));
         json_decref(p);
     }
-    in->undo_minutes = hh_redeem_undo_minutes(db, r->who.enterprise_id);
     return hh_req_write(r, redeem_write);
 }
 

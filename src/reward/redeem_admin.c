@@ -12,18 +12,22 @@
 #include <string.h>
 #include <strings.h>
 
-#define UNDO_KEY "redemption.undo_minutes"
-#define UNDO_MAX (7 * 24 * 60)
+#define UNDO_KEY HH_REDEEM_UNDO_KEY
+#define UNDO_MAX HH_REDEEM_UNDO_MAX
+
+int64_t hh__undo_minutes_of(const char *value)
+{
+    int64_t x;
+    return value && hh_parse_i64(value, &x) && x >= 0 && x <= UNDO_MAX ? x : HH_REDEEM_UNDO_MINUTES;
+}
 
 int64_t hh_redeem_undo_minutes(hh_db *db, int64_t enterprise_id)
 {
     json_t *row = NULL;
     int64_t v = HH_REDEEM_UNDO_MINUTES;
     if (hh_db_one(db, &row, "SELECT value FROM enterprise_settings WHERE enterprise_id = ? AND key = ?",
-                  HH_A(HH_I(enterprise_id), HH_S(UNDO_KEY))) == HH_OK) {
-        int64_t x;
-        if (hh_parse_i64(json_string_value(json_object_get(row, "value")), &x) && x >= 0 && x <= UNDO_MAX) v = x;
-    }
+                  HH_A(HH_I(enterprise_id), HH_S(UNDO_KEY))) == HH_OK)
+        v = hh__undo_minutes_of(json_string_value(json_object_get(row, "value")));
     json_decref(row);
     return v;
 }

@@ -26,15 +26,16 @@ static inline const char *sget(json_t *o, const char *k)
     " c.redeemed_at, c.redemption_id, c.voided_at, c.void_reason, c.campaign_id, c.template_id,"            \
     " t.name, t.description, t.kind, t.value_fen, t.discount_pct, t.min_spend_fen, t.gift_name, t.image,"   \
     " t.brand_id, b.name AS brand_name, cp.name AS campaign_name,"                                           \
-    " EXISTS (SELECT 1 FROM store_brands sb WHERE sb.store_id = ?2 AND (sb.brand_id IN (SELECT brand_id"     \
-    " FROM coupon_template_brands WHERE template_id = t.id) OR (sb.brand_id = t.brand_id AND NOT EXISTS"     \
-    " (SELECT 1 FROM coupon_template_brands WHERE template_id = t.id)))) AS brand_ok,"                       \
+    " CASE WHEN EXISTS (SELECT 1 FROM coupon_template_brands WHERE template_id = t.id) THEN EXISTS (SELECT 1"   \
+    " FROM coupon_template_brands tb JOIN store_brands sb ON sb.store_id = ?2 AND sb.brand_id = tb.brand_id"  \
+    " WHERE tb.template_id = t.id) ELSE EXISTS (SELECT 1 FROM store_brands WHERE store_id = ?2"               \
+    " AND brand_id = t.brand_id) END AS brand_ok,"                                                            \
     " (SELECT count(*) FROM coupon_template_stores WHERE template_id = t.id) AS stores_listed,"             \
     " EXISTS (SELECT 1 FROM coupon_template_stores WHERE template_id = t.id AND store_id = ?2) AS"          \
     " store_listed,"                                                                                        \
-    " (SELECT group_concat(x.name, '、') FROM brands x WHERE x.id IN (SELECT brand_id FROM"                 \
-    " coupon_template_brands WHERE template_id = t.id) OR (x.id = t.brand_id AND NOT EXISTS (SELECT 1 FROM" \
-    " coupon_template_brands WHERE template_id = t.id))) AS valid_brands,"                                   \
+    " CASE WHEN EXISTS (SELECT 1 FROM coupon_template_brands WHERE template_id = t.id) THEN (SELECT"            \
+    " group_concat(x.name, '、') FROM coupon_template_brands tb JOIN brands x ON x.id = tb.brand_id"          \
+    " WHERE tb.template_id = t.id) ELSE b.name END AS valid_brands,"                                          \
     " rs.name AS redeemed_store_name, rst.name AS redeemed_staff_name"                                      \
     " FROM coupons c JOIN coupon_templates t ON t.id = c.template_id JOIN brands b ON b.id = t.brand_id"    \
     " LEFT JOIN campaigns cp ON cp.id = c.campaign_id LEFT JOIN redemptions rd ON rd.id = c.redemption_id"  \
@@ -53,6 +54,12 @@ static inline const char *sget(json_t *o, const char *k)
     " LEFT JOIN staff st ON st.id = rd.staff_id LEFT JOIN accounts a ON a.id = rd.account_id"               \
     " LEFT JOIN accounts ua ON ua.id = rd.undone_by LEFT JOIN members m ON m.id = rd.member_id"             \
     " LEFT JOIN campaigns cp ON cp.id = rd.campaign_id"
+
+/* The undo window's enterprise_settings key and range (minutes; 0: no undo). */
+#define HH_REDEEM_UNDO_KEY "redemption.undo_minutes"
+#define HH_REDEEM_UNDO_MAX (7 * 24 * 60)
+/* A stored setting as minutes (the default when missing or out of range). */
+int64_t hh__undo_minutes_of(const char *value);
 
 /* member_qr, coupon_code, phone_otp; NULL-terminated */
 extern const char *const hh__redeem_methods[];

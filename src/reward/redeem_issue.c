@@ -23,9 +23,10 @@
 #define VALID_AT_STORE                                                                                        \
     " CASE WHEN EXISTS (SELECT 1 FROM coupon_template_stores WHERE template_id = t.id)"                      \
     " THEN EXISTS (SELECT 1 FROM coupon_template_stores WHERE template_id = t.id AND store_id = ?2)"          \
-    " ELSE EXISTS (SELECT 1 FROM store_brands sb WHERE sb.store_id = ?2 AND (sb.brand_id IN (SELECT brand_id" \
-    " FROM coupon_template_brands WHERE template_id = t.id) OR (sb.brand_id = t.brand_id AND NOT EXISTS"      \
-    " (SELECT 1 FROM coupon_template_brands WHERE template_id = t.id)))) END"
+    " WHEN EXISTS (SELECT 1 FROM coupon_template_brands WHERE template_id = t.id) THEN EXISTS (SELECT 1"      \
+    " FROM coupon_template_brands tb JOIN store_brands sb ON sb.store_id = ?2 AND sb.brand_id = tb.brand_id"  \
+    " WHERE tb.template_id = t.id) ELSE EXISTS (SELECT 1 FROM store_brands WHERE store_id = ?2"               \
+    " AND brand_id = t.brand_id) END"
 #define ISSUABLE_WHERE                                                                                        \
     " WHERE t.enterprise_id = ?1 AND t.status = 'active' AND t.kind <> 'prize'"                               \
     " AND (t.validity = 'relative' OR t.valid_to > ?3) AND (t.quantity IS NULL OR t.issued < t.quantity)"     \

@@ -275,6 +275,8 @@ const hh_migration hh_migrations[] = {
      "CREATE UNIQUE INDEX coupons_code ON coupons(enterprise_id, code);"
      "CREATE INDEX coupons_member ON coupons(member_id, status) WHERE member_id IS NOT NULL;"
      "CREATE INDEX coupons_template ON coupons(template_id, member_id);"
+     /* the console lists a template's coupons newest first (millions for printed batches) */
+     "CREATE INDEX coupons_template_id ON coupons(template_id, id);"
      "CREATE INDEX coupons_batch ON coupons(batch_id) WHERE batch_id IS NOT NULL;"
 
      /* ---- counter redemption (src/reward/redeem.c) ---- */

@@ -10,6 +10,12 @@
  * registry so close() can finalise them. Each connection caches prepared
  * statements keyed by the SQL text's address (SQL is always a string literal).
  *
+ * Checkpoints: the writer's connection never checkpoints inside a COMMIT (that
+ * would delay every answer of the batch). A WAL hook counts the log's pages
+ * after each commit; past CHECKPOINT_PAGES it wakes a checkpointer thread,
+ * which copies the log into the database with its own connection (PASSIVE:
+ * it never blocks the writer or readers) while the writer goes on.
+ *
  * Caveats: a command's apply must not block (no network, no sleeping): every
  * other command of the batch waits for it.
  */
@@ -24,6 +30,7 @@
 #include <sqlite3.h>
 
 #define STMT_CACHE 512
+#define CHECKPOINT_PAGES 1000
 
 typedef struct sq_conn {
     hh_db base;
@@ -51,6 +58,11 @@ typedef struct sq_store {
     sq_conn *readers;
     pthread_mutex_t stats_mu;
     hh_store_stats stats;
+    /* the checkpointer */
+    sqlite3 *ckpt_db;
+    pthread_t ckpt;
+    bool ckpt_started, ckpt_wanted;
+    pthread_cond_t ckpt_cv;
 } sq_store;
 
 static const hh_db_ops sq_db_ops;
@@ -323,6 +335,42 @@ static hh_status run_batch(sq_store *s, hh_cmd *batch)
     return HH_OK;
 }
 
+/* After each commit of the writer: wake the checkpointer when the log is long. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    (void)db;
+    (void)name;
+    sq_store *s = arg;
+    if (pages >= CHECKPOINT_PAGES) {
+        pthread_mutex_lock(&s->mu);
+        if (!s->ckpt_wanted) {
+            s->ckpt_wanted = true;
+            pthread_cond_signal(&s->ckpt_cv);
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    return SQLITE_OK;
+}
+
+static void *ckpt_main(void *arg)
+{
+    sq_store *s = arg;
+    pthread_setname_np(pthread_self(), "hh-checkpoint");
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        while (!s->ckpt_wanted && !s->stopping) pthread_cond_wait(&s->ckpt_cv, &s->mu);
+        bool stop = s->stopping;
+        s->ckpt_wanted = false;
+        pthread_mutex_unlock(&s->mu);
+        if (stop) break;
+        int log = 0, done = 0;
+        int rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            hh_warn("store.checkpoint_failed", "{s:s}", "error", sqlite3_errmsg(s->ckpt_db));
+    }
+    return NULL;
+}
+
 static void *writer_main(void *arg)
 {
     sq_store *s = arg;
@@ -444,9 +492,12 @@ static void sq_close(hh_store *base)
     pthread_mutex_lock(&s->mu);
     s->stopping = true;
     pthread_cond_broadcast(&s->cv);
+    pthread_cond_broadcast(&s->ckpt_cv);
     pthread_mutex_unlock(&s->mu);
     if (s->writer_started) pthread_join(s->writer, NULL);
-    conn_close(s->writer_conn);
+    if (s->ckpt_started) pthread_join(s->ckpt, NULL);
+    if (s->ckpt_db) sqlite3_close(s->ckpt_db);
+    conn_close(s->writer_conn); /* the last connection: SQLite checkpoints the rest */
     for (sq_conn *c = s->readers, *n; c; c = n) {
         n = c->next_reader;
         conn_close(c);
@@ -455,6 +506,7 @@ static void sq_close(hh_store *base)
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->stats_mu);
+    pthread_cond_destroy(&s->ckpt_cv);
     free(s->path);
     free(s);
 }
@@ -487,6 +539,7 @@ hh_status hh_sqlite_open(hh_store **out, const hh_store_config *cfg)
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->stats_mu, NULL);
+    pthread_cond_init(&s->ckpt_cv, NULL);
     pthread_key_create(&s->reader_key, NULL);
     if (!s->readonly) {
         s->writer_conn = conn_open(s, false);
@@ -494,6 +547,18 @@ hh_status hh_sqlite_open(hh_store **out, const hh_store_config *cfg)
             sq_close(&s->base);
             return HH_E_STORAGE;
         }
+        /* checkpoints leave the writer: its own connection, its own thread */
+        if (sqlite3_open_v2(s->path, &s->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+            sq_close(&s->base);
+            return HH_E_STORAGE;
+        }
+        sqlite3_busy_timeout(s->ckpt_db, 0);
+        sqlite3_wal_hook(s->writer_conn->db, wal_hook, s);
+        if (pthread_create(&s->ckpt, NULL, ckpt_main, s) != 0) {
+            sq_close(&s->base);
+            return HH_E_STORAGE;
+        }
+        s->ckpt_started = true;
         if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
             sq_close(&s->base);
             return HH_E_STORAGE;

@@ -581,3 +581,38 @@ test('an unknown payout provider or a missing secret stops serve with a clear me
   assert.equal(r.code, 2);
   await sleep(0);
 });
+
+test('a pending payout survives kill -9 and is paid once after the restart', async () => {
+  const pv = await provider();
+  const h = await startServer({
+    foreign: false,
+    env: { HUOHUA_PAYOUT_PROVIDER: 'http', HUOHUA_PAYOUT_URL: pv.url, HUOHUA_PAYOUT_SECRET: SECRET, HUOHUA_PAYOUT_ATTEMPTS: '5' },
+  });
+  try {
+    const admin = await h.login('admin');
+    const p = (await h.api('POST', '/api/envelope-pools', { token: admin, body: { brand_id: 1, name: '重启', mode: 'random', budget_fen: 1000, count_total: 3 } })).json;
+    const [m] = await members(1, { server: h, base: '1370000' });
+    pv.behaviour.set(m.phone, 'busy');
+    const c = await h.api('POST', '/api/member/envelopes', { token: m.token, body: { pool_id: p.id } });
+    assert.equal(c.status, 201, c.text);
+    await poll(() => Promise.resolve(pv.received.filter((x) => x.body.envelope_id === c.json.id).length), (n) => n >= 1, { what: 'first attempt' });
+    await h.kill9();
+    pv.behaviour.set(m.phone, 'ok');
+    await h.restart();
+    const admin2 = await h.login('admin');
+    const e = await poll(() => h.api('GET', `/api/envelopes/${c.json.id}`, { token: admin2 }).then((r) => r.json),
+      (x) => x.status === 'paid', { timeout: 20_000, interval: 200, what: 'paid after restart' });
+    assert.equal(e.amount_fen, c.json.amount_fen);
+    const calls = pv.received.filter((x) => x.body.envelope_id === c.json.id);
+    assert.equal(calls.filter((x) => x.body.amount_fen === c.json.amount_fen).length, calls.length);
+    assert.ok(calls.every((x) => x.key === calls[0].key), 'one idempotency key across the restart');
+    const pool = (await h.api('GET', `/api/envelope-pools/${p.id}`, { token: admin2 })).json;
+    assert.equal(pool.remaining_fen + pool.granted_fen, 1000);
+    assert.equal(pool.paid_fen, c.json.amount_fen);
+    const ev = await sqlite(h, `SELECT count(*) FROM events WHERE kind = 'envelope.paid' AND json_extract(props_json, '$.envelope_id') = ${c.json.id}`);
+    assert.equal(ev.trim(), '1');
+  } finally {
+    await h.stop();
+    pv.close();
+  }
+});

@@ -144,4 +144,16 @@ describe('member H5: campaign landing → claim → wallet; printed codes', { sk
     await page.locator('[data-test=campaign-missing]').waitFor();
     assert.deepEqual(page.errors, []);
   });
+
+  it('reads in English too, with every string in both languages', async () => {
+    await page.goto(srv.url + '/m/#/wallet');
+    await page.locator('[data-test=wallet-list]').waitFor();
+    await page.click('.hh-lang-btn:has-text("EN")');
+    await page.locator('.m-header h1', { hasText: 'My coupons' }).waitFor();
+    await shot(page, 'member-coupons-09-wallet-en');
+    const missing = await page.evaluate(async () => (await import('/shared/i18n.js')).missingKeys());
+    assert.deepEqual(missing, { en: [], 'zh-CN': [] });
+    await page.click('.hh-lang-btn:has-text("中文")');
+    assert.deepEqual(page.errors, []);
+  });
 });

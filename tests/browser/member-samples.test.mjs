@@ -84,6 +84,9 @@ describe('member H5: red envelopes and trial samples', { skip: skip || false }, 
 
   it('requests a sample with paid shipping, adding an address on the spot', async () => {
     await page.goto(srv.url + '/m/#/me');
+    await page.locator('[data-test=go-samples]').waitFor();
+    await calm(page);
+    await shot(page, 'member-samples-05a-member-centre');
     await page.click('[data-test=go-samples]');
     await page.locator(`[data-offer="${offer.id}"]`).waitFor();
     await shot(page, 'member-samples-05-list');
@@ -144,6 +147,9 @@ describe('member H5: red envelopes and trial samples', { skip: skip || false }, 
     const en = await newPage(browser, { mobile: true, lang: 'en' });
     await en.goto(srv.url + '/m/#/envelopes');
     await en.locator('[data-test=sign-in-first]', { hasText: 'Sign in' }).waitFor();
+    const missing = await en.evaluate(async () => (await import('/shared/i18n.js')).missingKeys());
+    assert.deepEqual(missing.en.filter((k) => /^(mr|ms)\./.test(k)), []);
+    assert.deepEqual(missing['zh-CN'].filter((k) => /^(mr|ms)\./.test(k)), []);
     await en.close();
   });
 });

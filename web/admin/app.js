@@ -25,6 +25,8 @@ import ImportsPage from './pages/imports.js';
 import TouchpointsPage from './pages/touchpoints.js';
 import ProductCodesPage from './pages/products.js';
 import AlertsPage from './pages/alerts.js';
+import CampaignsPage from './pages/campaigns.js';
+import CouponsPage from './pages/coupons.js';
 import EnvelopesPage from './pages/envelopes.js';
 import SamplesPage from './pages/samples.js';
 import RedemptionsPage from './pages/redemptions.js';
@@ -35,6 +37,7 @@ import PointsRulesPage from './pages/points-rules.js';
 import PointsLevelsPage from './pages/points-levels.js';
 import GiftsPage from './pages/gifts.js';
 import ReferralsPage from './pages/referrals.js';
+import LotteryPage from './pages/lottery.js';
 import { openAlerts, refreshOpenAlerts } from './crm.js';
 
 // Navigation, grouped; `perm` decides who sees an entry. Later issues add
@@ -59,12 +62,17 @@ const NAV = [
     { path: '/product-codes', label: 'nav.productCodes', icon: 'box', page: ProductCodesPage, perm: 'product.view' },
     { path: '/alerts', label: 'nav.alerts', icon: 'siren', page: AlertsPage, perm: 'alert.view', badge: () => openAlerts.value },
   ] },
+  { group: 'nav.group.campaigns', items: [
+    { path: '/campaigns', label: 'nav.campaigns', icon: 'spark', page: CampaignsPage, perm: 'campaign.view' },
+    { path: '/coupons', label: 'nav.coupons', icon: 'gift', page: CouponsPage, perm: 'coupon.view' },
+  ] },
   { group: 'nav.group.rewards', items: [
     { path: '/envelopes', label: 'nav.envelopes', icon: 'gift', page: EnvelopesPage, perm: 'envelope.view' },
     { path: '/samples', label: 'nav.samples', icon: 'box', page: SamplesPage, perm: 'sample.view' },
     { path: '/redemptions', label: 'nav.redemptions', icon: 'scan', page: RedemptionsPage, perm: 'redemption.view' },
     { path: '/receipts', label: 'nav.receipts', icon: 'file', page: ReceiptsPage, perm: 'receipt.review' },
     { path: '/activities', label: 'nav.activities', icon: 'calendar', page: ActivitiesPage, perm: 'activity.view' },
+    { path: '/lottery', label: 'nav.lottery', icon: 'spark', page: LotteryPage, perm: 'lottery.view' },
   ] },
   { group: 'nav.group.points', items: [
     { path: '/points', label: 'nav.points', icon: 'bolt', page: PointsLedgerPage, perm: 'points.view' },

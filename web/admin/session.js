@@ -54,6 +54,8 @@ const RULES = {
     // touchpoints and product codes of its brands
     'touchpoint.view', 'touchpoint.create', 'touchpoint.update',
     'product.view', 'product.create', 'alert.view', 'alert.update',
+    // campaigns and coupons of its brands
+    'campaign.view', 'campaign.manage', 'coupon.view', 'coupon.manage',
     // red envelopes and trial samples of its brands
     'envelope.view', 'envelope.manage', 'sample.view', 'sample.manage',
     // counter redemptions of its brands: see them, undo within the window
@@ -64,6 +66,7 @@ const RULES = {
     'points.view', 'points.adjust', 'points.rules',
     // gift mall of its brands; referrals and star members (reviews are the owner's)
     'gift.view', 'gift.manage', 'referral.view',
+    'lottery.view', 'lottery.manage',
   ].includes(action),
   staff: () => false,
 };

@@ -27,6 +27,7 @@ import { receiptScreens } from './receipts.js';
 import { couponScreens } from './coupons.js';
 import { PointsPage } from './points.js';
 import { mallScreens } from './mall.js';
+import { lotteryScreen } from './lottery.js';
 import './messages.js';
 
 const entParam = new URLSearchParams(location.search).get('e') || route.query.e || null;
@@ -106,7 +107,7 @@ const Login = {
     const sending = ref(false);
     const from = computed(() => (/^(t\/[^/]+|c\/\d+)$/.test(route.query.from || '') ? route.query.from : ''));
     // a page that asked to sign in first (red envelopes, samples, a campaign) is where the member goes back to
-    const back = computed(() => (/^(envelopes|samples(\/\d+)?)$/.test(route.query.from || '') ? route.query.from
+    const back = computed(() => (/^(envelopes|samples(\/\d+)?|lottery\/\d+)$/.test(route.query.from || '') ? route.query.from
       : from.value.startsWith('c/') ? from.value : ''));
     const backHref = computed(() => '#/' + (back.value || from.value));
 
@@ -153,7 +154,8 @@ const Login = {
           navigate('/welcome');
         } else {
           toast.success(res.created ? t('member.login.welcomeNew') : res.reactivated ? t('member.login.welcomeReactivated') : t('member.login.welcomeBack'));
-          if (route.path === '/login') navigate('/me'); // else the page that asked for a sign-in (#/me, #/wallet) shows
+          // a page that asked for the sign-in (#/me, #/wallet, #/receipts …) shows now
+          if (route.path === '/login' || route.path === '/welcome') navigate('/me');
         }
       }
     }
@@ -208,6 +210,7 @@ const { SamplesPage, SamplePage } = sampleScreens(state);
 const { ReceiptsPage, EventsPage } = receiptScreens(state);
 const { WalletPage, CampaignPage } = couponScreens(state);
 const { MallPage, OrdersPage: MallOrdersPage, InvitePage } = mallScreens();
+const LotteryPage = lotteryScreen(state);
 
 const ROUTES = [
   { path: '/t/:code', view: 'touchpoint' },
@@ -227,10 +230,11 @@ const ROUTES = [
   { path: '/mall', view: 'mall', member: true },
   { path: '/mall/orders', view: 'mall-orders', member: true },
   { path: '/invite', view: 'invite', member: true },
+  { path: '/lottery/:id', view: 'lottery' },
 ];
 
 const App = {
-  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, EnvelopesPage, SamplesPage, SamplePage, ReceiptsPage, EventsPage, WalletPage, CampaignPage, PointsPage, MallPage, MallOrdersPage, InvitePage },
+  components: { Landing, Login, Me, TouchpointPage, WelcomePage, ProductPage, EnvelopesPage, SamplesPage, SamplePage, ReceiptsPage, EventsPage, WalletPage, CampaignPage, PointsPage, MallPage, MallOrdersPage, InvitePage, LotteryPage },
   setup() {
     const hit = computed(() => resolve(ROUTES, route.path));
     const params = computed(() => (hit.value ? hit.value.params : {}));
@@ -257,6 +261,7 @@ const App = {
     <product-page v-else-if="view === 'product'" :code="params.code" />
     <wallet-page v-else-if="view === 'wallet'" />
     <campaign-page v-else-if="view === 'campaign'" :id="params.id" />
+    <lottery-page v-else-if="view === 'lottery'" :id="params.id" />
     <login v-else-if="view === 'login'" />
     <welcome-page v-else-if="view === 'welcome'" />
     <envelopes-page v-else-if="view === 'envelopes'" />

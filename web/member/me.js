@@ -148,8 +148,7 @@ export function meScreen(state) {
   };
 
   const Me = {
-    components: { ProfileForm, AddressForm, WalletEntry },
-    components: { ProfileForm, AddressForm, PointsEntry },
+    components: { ProfileForm, AddressForm, WalletEntry, PointsEntry },
     setup() {
       const profileOpen = ref(false);
       const addrOpen = ref(false);
@@ -265,6 +264,8 @@ export function meScreen(state) {
           <nav class="mh-reward-links" data-test="reward-links">
             <a href="#/receipts" class="m-card" data-link="receipts"><b><m-icon name="clipboard" :size="18" />{{ t('member.link.receipts') }}</b><small>{{ t('member.link.receiptsSub') }}</small></a>
             <a href="#/events" class="m-card" data-link="events"><b><m-icon name="calendar" :size="18" />{{ t('member.link.events') }}</b><small>{{ t('member.link.eventsSub') }}</small></a>
+            <a href="#/envelopes" class="m-card" data-link="envelopes" data-test="go-envelopes"><b><m-icon name="gift" :size="18" />{{ t('mr.env.title') }}</b><small>{{ t('mr.link.envelopesSub') }}</small></a>
+            <a href="#/samples" class="m-card" data-link="samples" data-test="go-samples"><b><m-icon name="box" :size="18" />{{ t('ms.title') }}</b><small>{{ t('ms.linkSub') }}</small></a>
           </nav>
           <wallet-entry />
           <points-entry />
@@ -319,14 +320,6 @@ export function meScreen(state) {
               </li>
             </ul>
             <p class="mh-consent-note">{{ t('member.consent.note') }}</p>
-          </section>
-
-          <section class="m-card" data-test="my-rewards">
-            <div class="m-card-title">{{ t('mr.benefits') }}</div>
-            <ul class="m-list">
-              <li><a class="m-li-btn" href="#/envelopes" data-test="go-envelopes"><span class="m-li-icon"><m-icon name="gift" /></span><span class="m-li-main">{{ t('mr.env.title') }}</span><hh-icon name="chevronRight" :size="16" /></a></li>
-              <li><a class="m-li-btn" href="#/samples" data-test="go-samples"><span class="m-li-icon"><m-icon name="box" /></span><span class="m-li-main">{{ t('ms.title') }}</span><hh-icon name="chevronRight" :size="16" /></a></li>
-            </ul>
           </section>
 
           <section class="m-card" data-test="addresses">

@@ -19,6 +19,7 @@ import { useMemberRewardStyles, money, SignInFirst } from './envelopes.js';
 addMessages({
   'zh-CN': {
     'ms.title': '试用装',
+    'ms.linkSub': '申领小样，查看物流',
     'ms.available': '正在申领',
     'ms.noneAvailable': '暂时没有可申领的试用装',
     'ms.mine': '我的试用装',
@@ -70,6 +71,7 @@ addMessages({
   },
   en: {
     'ms.title': 'Trial samples',
+    'ms.linkSub': 'Request one, track the parcel',
     'ms.available': 'Open now',
     'ms.noneAvailable': 'No samples to request right now',
     'ms.mine': 'My samples',

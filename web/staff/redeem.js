@@ -304,6 +304,7 @@ export function redeemScreens(state) {
       const now = ref(Date.now());
       const ticker = setInterval(() => { now.value = Date.now(); }, 1000);
       onBeforeUnmount(() => clearInterval(ticker));
+      watch(() => route.query.by, (by) => { if (['scan', 'code', 'phone'].includes(by) && by !== mode.value) setMode(by); });
       onMounted(async () => {
         reader.value = await createQrReader();
         readerChecked.value = true;
