@@ -251,6 +251,8 @@ static hh_status take_entry(hh_db *tx, hh_req *r, draw_in *d, int64_t draw_id, i
     hh_result res = {0};
     switch (d->kind) {
     case E_FREE:
+        if (d->free_per_day <= 0)
+            return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "本活动没有每日免费抽奖", "This campaign has no free daily draws");
         /* free_used was read with the pool, in this transaction */
         if (*free_used >= d->free_per_day)
             return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "今天的免费抽奖次数已用完，明天再来",
@@ -434,14 +436,14 @@ static hh_status read_pass_code(hh_req *r, hh_db *db, draw_in *d, const char *ty
     char code[HH_CODE_LEN + 1];
     if (hh_reward_code_parse(typed, code)) {
         json_t *row;
-        hh_status st = hh_db_one(db, &row, "SELECT id, campaign_id, used_at FROM lottery_pass_codes WHERE enterprise_id = ? AND code = ?",
+        hh_status st = hh_db_one(db, &row, "SELECT id, campaign_id FROM lottery_pass_codes WHERE enterprise_id = ? AND code = ?",
                                  HH_A(HH_I(d->enterprise_id), HH_S(code)));
         if (st == HH_OK) {
             hh_req_own(r, row);
             if (iget(row, "campaign_id") != d->campaign_id)
                 return hh_fail(r, HH_E_UNPROCESSABLE, "pass_code", "该通关密码不属于本活动", "This pass code belongs to another campaign");
-            if (json_is_integer(json_object_get(row, "used_at")))
-                return hh_fail(r, HH_E_CONFLICT, "pass_code", "该通关密码已使用过", "This pass code has already been used");
+            /* whether it is used is decided by the write alone (409 there), so
+             * that a draw retried with its Idempotency-Key replays its answer */
             d->kind = E_PASS;
             d->pass_id = iget(row, "id");
             snprintf(d->code, sizeof d->code, "%s", code);
@@ -516,8 +518,8 @@ hh_status hh_h_member_lottery_draw(hh_req *r)
         return hh_fail(r, HH_E_UNPROCESSABLE, "campaign_id", "本活动的抽奖尚未开放", "This campaign's lottery is not open yet");
     d->seed_len = strlen(seed);
     memcpy(d->seed, seed, d->seed_len + 1);
-    if (d->kind == E_FREE && d->free_per_day <= 0)
-        return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "本活动没有每日免费抽奖", "This campaign has no free daily draws");
+    /* whether the campaign gives free draws (or takes points) is decided by
+     * the write, like the pass code: a retry with its Idempotency-Key replays */
     if (d->kind == E_PASS && (st = read_pass_code(r, db, d, pass))) return st;
     if (has_tp) {
         json_t *tp;
