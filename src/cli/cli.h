@@ -6,6 +6,7 @@
 
 #include "http/app.h"
 
+int hh_cmd_bench_members(hh_app *app, int argc, char **argv); /* bench.c */
 int hh_cmd_demo(hh_app *app, bool quiet);
 int hh_cmd_user_add(hh_app *app, int argc, char **argv);
 int hh_cmd_enterprise_add(hh_app *app, int argc, char **argv);

@@ -32,6 +32,7 @@ static const char *usage_text =
     "  demo              load the demo enterprise (2 brands, 20 stores, 40 staff, accounts)\n"
     "  user add          add a sign-in account\n"
     "  enterprise add    add an enterprise (tenant)\n"
+    "  bench-members N   N members with sessions, for load tests (prints member_id token)\n"
     "  backup FILE       copy the live database to FILE (safe while serving)\n"
     "  import members FILE.csv   import legacy members (dedupe by phone, error report)\n"
     "  check             verify the points ledger and stock invariants (exit 1 on a problem)\n"
@@ -382,6 +383,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     int sub_argc = argc - 1;
     char **sub_argv = argv + 1;
+    if (!strcmp(cmd, "bench-members")) return hh_cmd_bench_members(&app, sub_argc, sub_argv);
     if (!strcmp(cmd, "import")) {
         if (argc < 3 || strcmp(argv[2], "members")) {
             bool help = argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));

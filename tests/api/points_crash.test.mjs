@@ -144,8 +144,10 @@ test('tampered copies of the database fail huohua check, naming the invariant', 
       "INSERT INTO envelope_pools (id, enterprise_id, brand_id, name, mode, amount_fen, budget_fen, remaining_fen, count_total, count_remaining, created_at, updated_at) VALUES (777, 1, 1, 'e', 'fixed', 100, 1000, 1000, 10, 10, 0, 0); INSERT INTO red_envelopes (enterprise_id, pool_id, member_id, amount_fen, source, status, provider, created_at) VALUES (1, 777, 1, 100, 'admin', 'pending', '', 0)"],
     ['sample stock that does not add up', 'samples.offer_stock',
       "INSERT INTO sample_offers (enterprise_id, brand_id, name, stock, remaining, created_at, updated_at) VALUES (1, 1, 's', 5, 6, 0, 0)"],
+    // (the schema's partial unique index refuses a second live redemption: a
+    // damaged file or a hand edit could still have one, so the tamper drops it)
     ['a coupon redeemed twice', 'coupons.redeemed_once',
-      "INSERT INTO coupon_templates (id, enterprise_id, brand_id, name, kind, value_fen, validity, valid_days, issued, created_at, updated_at) VALUES (778, 1, 1, 't', 'cash', 100, 'relative', 3, 1, 0, 0); INSERT INTO coupons (id, enterprise_id, template_id, code, member_id, source, status, issued_at) VALUES (778, 1, 778, 'ABCDEFGHJKLM', 1, 'admin', 'redeemed', 0); INSERT INTO redemptions (enterprise_id, coupon_id, member_id, brand_id, store_id, account_id, method, at) VALUES (1, 778, 1, 1, 1, 1, 'coupon_code', 0), (1, 778, 1, 1, 1, 1, 'coupon_code', 1)"],
+      "DROP INDEX redemptions_live; INSERT INTO coupon_templates (id, enterprise_id, brand_id, name, kind, value_fen, validity, valid_days, issued, created_at, updated_at) VALUES (778, 1, 1, 't', 'cash', 100, 'relative', 3, 1, 0, 0); INSERT INTO coupons (id, enterprise_id, template_id, code, member_id, source, status, issued_at) VALUES (778, 1, 778, 'ABCDEFGHJKLM', 1, 'admin', 'redeemed', 0); INSERT INTO redemptions (enterprise_id, coupon_id, member_id, brand_id, store_id, account_id, method, at) VALUES (1, 778, 1, 1, 1, 1, 'coupon_code', 0), (1, 778, 1, 1, 1, 1, 'coupon_code', 1)"],
   ];
   for (const [what, name, sql] of tampers) {
     await t.test(`${what} → ${name}`, async () => {
