@@ -77,10 +77,11 @@ static const check checks[] = {
      " OR t.kind NOT IN ('refund', 'reversal') OR t.points <> -o.points) LIMIT 21"},
 
     /* ---- stock: left + awarded = initial (SPEC §4.1) ---- */
-    {"coupons.template_quantity", "coupon templates: issued = coupons of the template, never above quantity",
+    {"coupons.template_quantity",
+     "coupon templates: issued = coupons of the template not voided (a void gives the unit back), never above quantity",
      "SELECT count(*) FROM coupon_templates",
      "SELECT * FROM (SELECT t.id AS template_id, t.quantity, t.issued, (SELECT count(*) FROM coupons c"
-     " WHERE c.template_id = t.id) AS coupons FROM coupon_templates t)"
+     " WHERE c.template_id = t.id AND c.status <> 'voided') AS coupons FROM coupon_templates t)"
      " WHERE issued <> coupons OR (quantity IS NOT NULL AND issued > quantity) LIMIT 21"},
     {"lottery.prize_stock", "lottery prizes: stock = remaining + won, remaining >= 0",
      "SELECT count(*) FROM lottery_prizes",

@@ -17,8 +17,10 @@
  * owners — approve or reject (with a reason). On approval the highest amount
  * tier that matches (brand; campaign, when the tier has one, live now;
  * min_amount_fen ≤ amount) is paid in the same transaction through the shared
- * grants (reward/grant.c): a coupon, a red envelope, lottery draws; points
- * come with the points module (see the marked call site). A reward that cannot
+ * grants (reward/grant.c): a coupon, a red envelope, lottery draws and the
+ * tier's points; the earn rules also give points for the purchase and for the
+ * action "receipt", and a referred member's first purchase may complete the
+ * referral. A reward that cannot
  * be given (stock out, campaign limit) does not block the approval: it is
  * listed on the receipt as not granted, with the reason.
  */
