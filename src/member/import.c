@@ -68,6 +68,15 @@ typedef struct {
     run *r;
     int from, to;
 } chunk_ref;
+
+#define MEMO_SLOTS 4096
+typedef struct phone_memo {
+    char raw[32];
+    char e164[HH_PHONE_MAX];
+    hh_phone_result res;
+    bool used;
+} phone_memo;
+
 typedef struct {
     hh_store *store;
     int64_t enterprise_id;
@@ -91,6 +100,7 @@ typedef struct {
     size_t seen_cap, seen_n;
     /* memoised validity of mainland mobile prefixes (first 7 digits) */
     signed char *prefix_ok;
+    phone_memo *memo; /* MEMO_SLOTS answers of libphonenumber for other inputs */
 } importer;
 
 /* ---- phone checks ---- */
@@ -118,7 +128,20 @@ static hh_phone_result normalize(importer *im, const char *raw, char out[HH_PHON
         snprintf(out, HH_PHONE_MAX, "+86%s", raw);
         return HH_PHONE_OK;
     }
-    return hh_phone_normalize(raw, "CN", true, out);
+    /* anything else goes through libphonenumber, memoised by the exact text:
+     * a legacy file repeats its malformed values ("0", "12345", "-") often */
+    size_t len = strlen(raw);
+    if (len >= sizeof im->memo->raw) return hh_phone_normalize(raw, "CN", true, out);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)raw[i]) * 16777619u;
+    phone_memo *m = &im->memo[h % MEMO_SLOTS];
+    if (!m->used || strcmp(m->raw, raw)) {
+        memcpy(m->raw, raw, len + 1);
+        m->res = hh_phone_normalize(raw, "CN", true, m->e164);
+        m->used = true;
+    }
+    memcpy(out, m->e164, HH_PHONE_MAX);
+    return m->res;
 }
 
 static uint64_t phone_key(const char *e164)
@@ -367,21 +390,56 @@ static char *field(importer *im, int col, hh_arena *a)
     return hh_strndup(a, im->fields[i], im->flen[i]);
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (linear in d, as timegm
+ * is for an out-of-range day). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
 static int64_t parse_time(const char *s)
 {
-    struct tm tm = {0};
     int y, mo, d, h = 0, mi = 0, sec = 0;
-    if (sscanf(s, "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &sec) < 3 &&
+    size_t n = strlen(s);
+    /* the usual "YYYY-MM-DD[ HH:MM:SS]" without scanf; anything else as before */
+    bool fast = (n == 10 || n == 19) && digits(s, 4, &y) && (s[4] == '-' || s[4] == '/') && s[7] == s[4] &&
+                digits(s + 5, 2, &mo) && digits(s + 8, 2, &d) &&
+                (n == 10 || (s[10] == ' ' && s[13] == ':' && s[16] == ':' && digits(s + 11, 2, &h) &&
+                             digits(s + 14, 2, &mi) && digits(s + 17, 2, &sec)));
+    if (!fast && sscanf(s, "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &sec) < 3 &&
         sscanf(s, "%d/%d/%d %d:%d:%d", &y, &mo, &d, &h, &mi, &sec) < 3)
         return -1;
     if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31) return -1;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    return ((int64_t)timegm(&tm) - 8 * 3600) * 1000; /* legacy systems wrote China time */
+    int64_t t = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec;
+    return (t - 8 * 3600) * 1000; /* legacy systems wrote China time */
+}
+
+/* A birthday "YYYY-MM-DD" (anything else is dropped, the member kept). */
+static bool valid_birthday(const char *b)
+{
+    int y, m, d;
+    char tail;
+    if (strlen(b) == 10 && b[4] == '-' && b[7] == '-' && digits(b, 4, &y) && digits(b + 5, 2, &m) &&
+        digits(b + 8, 2, &d))
+        ;
+    else if (sscanf(b, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+        return false;
+    return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
 static void header_row(importer *im)
@@ -429,12 +487,7 @@ static void data_row(importer *im)
                 : (!strcmp(g, "女") || !strcasecmp(g, "f") || !strcasecmp(g, "female")) ? "female"
                                                                                          : "unknown";
     r->birthday = field(im, C_BIRTHDAY, c->arena);
-    if (r->birthday) {
-        int y, m, d;
-        char tail;
-        if (sscanf(r->birthday, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1900 || m < 1 || m > 12 || d < 1 || d > 31)
-            r->birthday = NULL; /* a bad birthday does not cost the member */
-    }
+    if (r->birthday && !valid_birthday(r->birthday)) r->birthday = NULL; /* a bad birthday does not cost the member */
     r->city = field(im, C_CITY, c->arena);
     if (r->city && (strlen(r->city) != 6 || strspn(r->city, "0123456789") != 6)) r->city = NULL;
     r->legacy = field(im, C_LEGACY, c->arena);
@@ -498,6 +551,7 @@ hh_status hh_import_members(hh_store *store, int64_t enterprise_id, const char *
     im->ud = ud;
     im->st.bytes_total = sb.st_size;
     im->prefix_ok = hh_xcalloc(1000000, 1);
+    im->memo = hh_xcalloc(MEMO_SLOTS, sizeof *im->memo);
     if (getenv("HH_IMPORT_MULTI")) multi_on = atoi(getenv("HH_IMPORT_MULTI"));
     if (getenv("HH_IMPORT_RUN")) RUN_ROWS = atoi(getenv("HH_IMPORT_RUN"));
     if (getenv("HH_IMPORT_CHUNK")) CHUNK_ROWS = atoi(getenv("HH_IMPORT_CHUNK"));
@@ -560,6 +614,7 @@ hh_status hh_import_members(hh_store *store, int64_t enterprise_id, const char *
     free(im->seen);
     free(im->seen_line);
     free(im->prefix_ok);
+    free(im->memo);
     free(im);
     return st;
 }

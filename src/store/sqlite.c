@@ -306,6 +306,18 @@ static hh_status run_batch(sq_store *s, hh_cmd *batch)
     hh_db *tx = &s->writer_conn->base;
     hh_status st = hh_db_exec(tx, "BEGIN IMMEDIATE");
     if (st != HH_OK) return st;
+    if (!batch->next) {
+        /* a command alone needs no savepoint: its failure rolls the transaction
+         * back (and large commands, bulk imports, do not copy every page they
+         * touch into a savepoint journal) */
+        batch->st = batch->apply(tx, batch->ud);
+        st = hh_db_exec(tx, batch->st == HH_OK ? "COMMIT" : "ROLLBACK");
+        if (st != HH_OK) {
+            hh_db_exec(tx, "ROLLBACK");
+            return HH_E_STORAGE;
+        }
+        return HH_OK;
+    }
     for (hh_cmd *c = batch; c; c = c->next) {
         if (hh_db_exec(tx, "SAVEPOINT cmd") != HH_OK) {
             c->st = HH_E_STORAGE;
