@@ -29,8 +29,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-static int RUN_ROWS = 500000;  /* rows sorted together */
-static int CHUNK_ROWS = 50000; /* rows per write command: the writer is never held long */
+#define RUN_ROWS 2000000  /* rows sorted together */
+#define CHUNK_ROWS 500000 /* rows per write command: the writer is held a few seconds at most */
 #define MAX_COLS 64
 #define FIELD_MAX 256
 
@@ -52,7 +52,7 @@ typedef struct {
 
 typedef struct run {
     row *rows;
-    int n;
+    int n, cap;
     hh_arena *arena;
     int64_t enterprise_id;
     hh_store *store;
@@ -215,16 +215,7 @@ static void report(importer *im, const char *reason, bool duplicate)
 
 /* ---- writing chunks ---- */
 
-#define ROW_VALUES "(?, ?, ?, ?, ?, ?, ?, 'import', ?, ?)"
 #define ROW_COLS 9
-#define MULTI 64
-#define ROWS4 ROW_VALUES ", " ROW_VALUES ", " ROW_VALUES ", " ROW_VALUES
-#define ROWS16 ROWS4 ", " ROWS4 ", " ROWS4 ", " ROWS4
-#define INSERT_MEMBERS                                                                                    \
-    "INSERT INTO members (enterprise_id, phone, name, gender, birthday, city_code, legacy_no, registered_via," \
-    " created_at, updated_at) VALUES "
-#define ON_PHONE " ON CONFLICT (enterprise_id, phone) DO NOTHING"
-static int multi_on = 1;
 
 static void row_args(hh_arg *a, const run *c, const row *r, const char *legacy, int64_t now)
 {
@@ -260,7 +251,12 @@ static hh_status insert_one(hh_db *tx, run *c, const row *r, bool bound, int64_t
     hh_result res = {0};
     for (;;) {
         row_args(a, c, r, legacy, now);
-        st = hh_db_run(tx, &res, INSERT_MEMBERS ROW_VALUES ON_PHONE, a, ROW_COLS);
+        /* one row per statement: a multi-row INSERT would need a statement journal */
+        st = hh_db_run(tx, &res,
+                       "INSERT INTO members (enterprise_id, phone, name, gender, birthday, city_code, legacy_no,"
+                       " registered_via, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'import', ?, ?)"
+                       " ON CONFLICT (enterprise_id, phone) DO NOTHING",
+                       a, ROW_COLS);
         if (st != HH_E_CONFLICT || !legacy) break;
         legacy = NULL; /* a new phone whose legacy number another member has */
         c->conflicts++;
@@ -285,26 +281,7 @@ static hh_status chunk_apply(hh_db *tx, void *ud)
                              "SELECT EXISTS (SELECT 1 FROM member_identities WHERE enterprise_id = ? AND kind = 'legacy')",
                              HH_A(HH_I(c->enterprise_id)));
     if (st) return st;
-    int i = ref->from;
-    if (!bound && multi_on) {
-        static const char sql[] = INSERT_MEMBERS ROWS16 ", " ROWS16 ", " ROWS16 ", " ROWS16 ON_PHONE;
-        hh_arg a[MULTI * ROW_COLS];
-        for (; i + MULTI <= ref->to; i += MULTI) {
-            for (int k = 0; k < MULTI; k++) row_args(a + k * ROW_COLS, c, &c->rows[i + k], c->rows[i + k].legacy, now);
-            hh_result res = {0};
-            st = hh_db_run(tx, &res, sql, a, MULTI * ROW_COLS);
-            if (st == HH_OK) {
-                c->created += res.changes;
-                c->existing += MULTI - res.changes;
-                continue;
-            }
-            if (st != HH_E_CONFLICT) return st;
-            /* a legacy number conflict: nothing of the statement was written; row by row */
-            for (int k = 0; k < MULTI; k++)
-                if ((st = insert_one(tx, c, &c->rows[i + k], false, now))) return st;
-        }
-    }
-    for (; i < ref->to; i++)
+    for (int i = ref->from; i < ref->to; i++)
         if ((st = insert_one(tx, c, &c->rows[i], bound, now))) return st;
     return HH_OK;
 }
@@ -465,6 +442,10 @@ static void data_row(importer *im)
 {
     im->st.rows++;
     run *c = im->runs[im->cur];
+    if (c->n == c->cap) {
+        c->cap *= 2;
+        c->rows = hh_xrealloc(c->rows, (size_t)c->cap * sizeof(row));
+    }
     row *r = &c->rows[c->n];
     memset(r, 0, sizeof *r);
     char *raw = field(im, C_PHONE, c->arena);
@@ -552,12 +533,10 @@ hh_status hh_import_members(hh_store *store, int64_t enterprise_id, const char *
     im->st.bytes_total = sb.st_size;
     im->prefix_ok = hh_xcalloc(1000000, 1);
     im->memo = hh_xcalloc(MEMO_SLOTS, sizeof *im->memo);
-    if (getenv("HH_IMPORT_MULTI")) multi_on = atoi(getenv("HH_IMPORT_MULTI"));
-    if (getenv("HH_IMPORT_RUN")) RUN_ROWS = atoi(getenv("HH_IMPORT_RUN"));
-    if (getenv("HH_IMPORT_CHUNK")) CHUNK_ROWS = atoi(getenv("HH_IMPORT_CHUNK"));
     for (int i = 0; i < 2; i++) {
         im->runs[i] = hh_xcalloc(1, sizeof(run));
-        im->runs[i]->rows = hh_xcalloc(RUN_ROWS, sizeof(row));
+        im->runs[i]->cap = 1024;
+        im->runs[i]->rows = hh_xmalloc(1024 * sizeof(row));
         im->runs[i]->arena = hh_arena_new(1 << 20);
     }
     if (errors_path) {

@@ -102,11 +102,13 @@ static sq_conn *conn_open(sq_store *s, bool readonly)
                      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
                      NULL, NULL, NULL);
     }
-    /* the writer keeps the hot indexes of a large member base in memory */
+    /* the writer keeps the hot indexes of a large member base in memory: a bulk
+     * import of 16M members touches both unique indexes (phone, legacy number),
+     * about 1 GiB of pages, in every run (pages are allocated as they are used) */
     /* map as much of the file as SQLite allows (Debian: 2 GiB): reads of a
      * large member base come from the OS page cache without a copy */
     sqlite3_exec(db, readonly ? "PRAGMA cache_size=-65536; PRAGMA mmap_size=2147418112"
-                              : "PRAGMA cache_size=-1048576; PRAGMA mmap_size=2147418112",
+                              : "PRAGMA cache_size=-2097152; PRAGMA mmap_size=2147418112",
                  NULL, NULL, NULL);
     return c;
 }
