@@ -305,11 +305,12 @@ static void *feed(void *arg)
     pthread_setname_np(pthread_self(), "hh-import-feed");
     for (int from = 0; from < c->n && c->st == HH_OK; from += CHUNK_ROWS) {
         chunk_ref ref = {c, from, from + CHUNK_ROWS < c->n ? from + CHUNK_ROWS : c->n};
-        int64_t created = c->created, existing = c->existing;
+        int64_t created = c->created, existing = c->existing, conflicts = c->conflicts;
         c->st = hh_store_write_sync(c->store, chunk_apply, &ref);
         if (c->st != HH_OK) {
             c->created = created; /* the command was rolled back */
             c->existing = existing;
+            c->conflicts = conflicts;
             break;
         }
         atomic_fetch_add(c->created_total, c->created - created);
