@@ -114,11 +114,13 @@ static sq_conn *conn_open(sq_store *s, bool readonly)
                      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
                      NULL, NULL, NULL);
     }
-    /* the writer keeps the hot indexes of a large member base in memory */
+    /* the writer keeps the hot indexes of a large member base in memory: a bulk
+     * import of 16M members touches both unique indexes (phone, legacy number),
+     * about 1 GiB of pages, in every run (pages are allocated as they are used) */
     /* map as much of the file as SQLite allows (Debian: 2 GiB): reads of a
      * large member base come from the OS page cache without a copy */
     sqlite3_exec(db, readonly ? "PRAGMA cache_size=-65536; PRAGMA mmap_size=2147418112"
-                              : "PRAGMA cache_size=-1048576; PRAGMA mmap_size=2147418112",
+                              : "PRAGMA cache_size=-2097152; PRAGMA mmap_size=2147418112",
                  NULL, NULL, NULL);
     return c;
 }
@@ -318,6 +320,18 @@ static hh_status run_batch(sq_store *s, hh_cmd *batch)
     hh_db *tx = &s->writer_conn->base;
     hh_status st = hh_db_exec(tx, "BEGIN IMMEDIATE");
     if (st != HH_OK) return st;
+    if (!batch->next) {
+        /* a command alone needs no savepoint: its failure rolls the transaction
+         * back (and large commands, bulk imports, do not copy every page they
+         * touch into a savepoint journal) */
+        batch->st = batch->apply(tx, batch->ud);
+        st = hh_db_exec(tx, batch->st == HH_OK ? "COMMIT" : "ROLLBACK");
+        if (st != HH_OK) {
+            hh_db_exec(tx, "ROLLBACK");
+            return HH_E_STORAGE;
+        }
+        return HH_OK;
+    }
     for (hh_cmd *c = batch; c; c = c->next) {
         if (hh_db_exec(tx, "SAVEPOINT cmd") != HH_OK) {
             c->st = HH_E_STORAGE;
