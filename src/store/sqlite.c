@@ -14,7 +14,11 @@
  * would delay every answer of the batch). A WAL hook counts the log's pages
  * after each commit; past CHECKPOINT_PAGES it wakes a checkpointer thread,
  * which copies the log into the database with its own connection (PASSIVE:
- * it never blocks the writer or readers) while the writer goes on.
+ * it never blocks the writer or readers) while the writer goes on. Under
+ * sustained writes the log can then never start over (it restarts only when
+ * a write begins with everything copied), so past CHECKPOINT_PAGES_MAX the
+ * writer checkpoints itself — after answering its batch — which copies the
+ * few frames left and lets the next transaction restart the log.
  *
  * Caveats: a command's apply must not block (no network, no sleeping): every
  * other command of the batch waits for it.
@@ -31,6 +35,7 @@
 
 #define STMT_CACHE 512
 #define CHECKPOINT_PAGES 1000
+#define CHECKPOINT_PAGES_MAX 8000
 
 typedef struct sq_conn {
     hh_db base;
@@ -63,6 +68,7 @@ typedef struct sq_store {
     pthread_t ckpt;
     bool ckpt_started, ckpt_wanted;
     pthread_cond_t ckpt_cv;
+    int wal_pages; /* the log's length after the writer's last commit (writer thread only) */
 } sq_store;
 
 static const hh_db_ops sq_db_ops;
@@ -355,6 +361,7 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
     (void)db;
     (void)name;
     sq_store *s = arg;
+    s->wal_pages = pages; /* the hook runs on the writer thread, in its COMMIT */
     if (pages >= CHECKPOINT_PAGES) {
         pthread_mutex_lock(&s->mu);
         if (!s->ckpt_wanted) {
@@ -426,6 +433,12 @@ static void *writer_main(void *arg)
             next = c->next; /* done() may free c */
             hh_status cst = st != HH_OK ? st : c->st;
             c->done(c->ud, cst);
+        }
+        /* the batch is answered: a log the checkpointer could not bring back
+         * to the start is finished here, between batches */
+        if (s->wal_pages >= CHECKPOINT_PAGES_MAX) {
+            s->wal_pages = 0;
+            sqlite3_wal_checkpoint_v2(s->writer_conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         }
     }
     return NULL;
