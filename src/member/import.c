@@ -119,16 +119,17 @@ typedef struct {
 
 static bool plain_cn_mobile(const char *s)
 {
-    if (strlen(s) != 11 || s[0] != '1') return false;
+    if (s[0] != '1') return false;
     for (int i = 0; i < 11; i++)
         if (s[i] < '0' || s[i] > '9') return false;
-    return true;
+    return s[11] == 0;
 }
 
 static hh_phone_result normalize(importer *im, const char *raw, char out[HH_PHONE_MAX])
 {
     if (plain_cn_mobile(raw)) {
-        int prefix = atoi((char[8]){raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], 0});
+        int prefix = 0;
+        for (int i = 0; i < 7; i++) prefix = prefix * 10 + (raw[i] - '0');
         signed char *memo = &im->prefix_ok[prefix - 1000000];
         if (!*memo) {
             char probe[12];
@@ -137,7 +138,8 @@ static hh_phone_result normalize(importer *im, const char *raw, char out[HH_PHON
             *memo = hh_phone_cn_mobile_valid(probe) ? 1 : -1;
         }
         if (*memo < 0) return HH_PHONE_INVALID;
-        snprintf(out, HH_PHONE_MAX, "+86%s", raw);
+        memcpy(out, "+86", 3);
+        memcpy(out + 3, raw, 12); /* the 11 digits and the NUL */
         return HH_PHONE_OK;
     }
     /* anything else goes through libphonenumber, memoised by the exact text:
@@ -159,8 +161,9 @@ static hh_phone_result normalize(importer *im, const char *raw, char out[HH_PHON
 static uint64_t phone_key(const char *e164)
 {
     uint64_t v = 0;
-    for (const char *p = e164 + 1; *p; p++) v = v * 10 + (uint64_t)(*p - '0');
-    return v | (uint64_t)strlen(e164) << 58; /* "+1 23…" and "+12 3…" differ */
+    const char *p = e164 + 1;
+    for (; *p; p++) v = v * 10 + (uint64_t)(*p - '0');
+    return v | (uint64_t)(p - e164) << 58; /* "+1 23…" and "+12 3…" differ */
 }
 
 /* Returns the earlier line of the phone, or 0 after remembering this one. */
@@ -374,10 +377,11 @@ static void flush_run(importer *im)
 
 /* ---- rows ---- */
 
-static char *field(importer *im, int col, hh_arena *a)
+static char *field(importer *im, int col, hh_arena *a, size_t *len)
 {
     int i = im->col_of[col];
     if (i < 0 || i >= im->nfields || !im->flen[i]) return NULL;
+    if (len) *len = im->flen[i];
     return hh_strndup(a, im->fields[i], im->flen[i]);
 }
 
@@ -462,7 +466,8 @@ static void data_row(importer *im)
     }
     row *r = &c->rows[c->n];
     memset(r, 0, sizeof *r);
-    char *raw = field(im, C_PHONE, c->arena);
+    size_t len = 0;
+    char *raw = field(im, C_PHONE, c->arena, NULL);
     if (!raw) return report(im, "缺少手机号 missing phone", false);
     while (*raw == ' ') raw++;
     hh_phone_result pr = normalize(im, raw, r->phone);
@@ -474,19 +479,19 @@ static void data_row(importer *im)
         snprintf(why, sizeof why, "与第 %u 行手机号重复 duplicate of line %u", earlier, earlier);
         return report(im, why, true);
     }
-    r->name = field(im, C_NAME, c->arena);
-    if (r->name && strlen(r->name) > 96) r->name[96] = 0;
-    const char *g = field(im, C_GENDER, c->arena);
+    r->name = field(im, C_NAME, c->arena, &len);
+    if (r->name && len > 96) r->name[96] = 0;
+    const char *g = field(im, C_GENDER, c->arena, NULL);
     r->gender = !g ? "unknown"
                 : (!strcmp(g, "男") || !strcasecmp(g, "m") || !strcasecmp(g, "male")) ? "male"
                 : (!strcmp(g, "女") || !strcasecmp(g, "f") || !strcasecmp(g, "female")) ? "female"
                                                                                          : "unknown";
-    r->birthday = field(im, C_BIRTHDAY, c->arena);
+    r->birthday = field(im, C_BIRTHDAY, c->arena, NULL);
     if (r->birthday && !valid_birthday(r->birthday)) r->birthday = NULL; /* a bad birthday does not cost the member */
-    r->city = field(im, C_CITY, c->arena);
-    if (r->city && (strlen(r->city) != 6 || strspn(r->city, "0123456789") != 6)) r->city = NULL;
-    r->legacy = field(im, C_LEGACY, c->arena);
-    const char *reg = field(im, C_REGISTERED, c->arena);
+    r->city = field(im, C_CITY, c->arena, &len);
+    if (r->city && (len != 6 || strspn(r->city, "0123456789") != 6)) r->city = NULL;
+    r->legacy = field(im, C_LEGACY, c->arena, NULL);
+    const char *reg = field(im, C_REGISTERED, c->arena, NULL);
     if (reg) {
         r->registered_at = parse_time(reg);
         if (r->registered_at < 0) r->registered_at = 0; /* unknown: the import time */
