@@ -9,7 +9,7 @@
 #             fsync = on, synchronous_commit = on (pgbench, lottery/pg_draw.sql)
 #   redis     a Lua stock script per draw (EVALSHA: pick by weight, decrement
 #             stock if > 0, append the draw record), appendonly yes +
-#             appendfsync always (redis-benchmark, lottery/redis_draw.lua)
+#             appendfsync always (redis-benchmark in chunks, lottery/redis_draw.lua)
 # and one fsync's latency on the same disk. See bench/README.md, "Lottery draws".
 #
 #   bash bench/lottery.sh
@@ -170,6 +170,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 # proc_ticks PID — utime+stime of a process and of its reaped children, in
 # clock ticks (PostgreSQL's backends are children of the postmaster).
 proc_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
+# writer_ticks PID — utime+stime of Huohua's writer thread (hh-writer).
+writer_ticks() {
+  local t sum=0
+  for t in /proc/"$1"/task/*; do
+    [ "$(cat "$t/comm" 2>/dev/null)" = hh-writer ] || continue
+    sum=$((sum + $(awk '{ print $14 + $15 }' "$t/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$sum"
+}
 # tree_ticks PID — proc_ticks of PID plus utime+stime of its live children.
 tree_ticks() {
   local sum c
@@ -304,9 +313,12 @@ run_huohua() {
   fi
   log "lottery: [huohua] wrk -t$GEN_THREADS -c$CONNS -d${SECS}s POST /api/member/lottery/$campaign/draws"
   curl -sfS "$url/metrics" >"$dir/metrics.before" || die "[huohua] /metrics failed"
+  local wt0 wt1
+  wt0="$(writer_ticks "$server_pid")"
   measure_begin "proc_ticks $server_pid"
   out="$(wrk -t"$GEN_THREADS" -c"$CONNS" -d"${SECS}s" --latency -s "$lot/wrk_draw.lua" "$url")" ||
     { log "$out"; die "[huohua] wrk failed"; }
+  wt1="$(writer_ticks "$server_pid")"
   curl -sfS "$url/metrics" >"$dir/metrics.after" || die "[huohua] /metrics failed"
   printf '%s\n' "$out" >"$dir/wrk.txt"
   res="$(sed -n 's/^BENCH_RESULT //p' <<<"$out")"
@@ -326,6 +338,8 @@ run_huohua() {
   [ "$(calc "$(metric huohua_store_failed_commits_total "$a") - $(metric huohua_store_failed_commits_total "$b")")" = 0 ] ||
     die "[huohua] failed commits during the run"
   R[huohua.commits_per_s]="$(calc "$dc / $dur")"
+  R[huohua.writer_us_per_draw]="$(calc "1e6 * ($wt1 - $wt0) / $(getconf CLK_TCK) / $ok")"
+  R[huohua.writer_cpu]="$(calc "($wt1 - $wt0) / $(getconf CLK_TCK) / $dur")"
   # the server's own count of answers to the draw route agrees with wrk's
   local s2xx sbad
   s2xx="$(calc "$(route_count "$a" 2) - $(route_count "$b" 2)")"
@@ -464,31 +478,49 @@ run_redis() {
   # (options before the command: redis-benchmark stops reading them there; it
   # exits non-zero on the first error reply)
   local cmd=(EVALSHA "$sha" 3 "$kw" "$ks" "$kd" __rand_int__ __rand_int__ "$MEMBERS")
-  # redis-benchmark runs a number of requests, not a duration: the warm-up
-  # (or a short probe) tells how many make BENCH_SECONDS
-  local probe rps n
+  # redis-benchmark runs a number of requests, not a duration. The measured
+  # run is a series of chunks, each sized from the rate of the one before to
+  # last about a fifth of BENCH_SECONDS, until BENCH_SECONDS have passed: a
+  # rate misjudged on a busy machine cannot make the run much shorter or
+  # longer than the other systems'.
+  local rate n
   log "lottery: [redis] warm-up"
   "${rb[@]}" -n 20000 "${cmd[@]}" >"$dir/warmup.csv" 2>"$dir/warmup.err" || { cat "$dir/warmup.err" >&2; die "[redis] redis-benchmark warm-up failed"; }
-  probe="$(tail -n1 "$dir/warmup.csv" | awk -F'","' '{ print $2 }')"
+  rate="$(tail -n1 "$dir/warmup.csv" | awk -F'","' '{ print $2 }')"
   if [ "$WARMUP" != 0 ]; then
-    n="$(awk -v r="$probe" -v s="$WARMUP" 'BEGIN { printf "%d", r * s }')"
+    n="$(awk -v r="$rate" -v s="$WARMUP" 'BEGIN { printf "%d", r * s }')"
     "${rb[@]}" -n "$n" "${cmd[@]}" >"$dir/warmup.csv" 2>"$dir/warmup.err" || { cat "$dir/warmup.err" >&2; die "[redis] redis-benchmark warm-up failed"; }
-    probe="$(tail -n1 "$dir/warmup.csv" | awk -F'","' '{ print $2 }')"
+    rate="$(tail -n1 "$dir/warmup.csv" | awk -F'","' '{ print $2 }')"
   fi
-  n="$(awk -v r="$probe" -v s="$SECS" 'BEGIN { n = int(r * s); if (n < 10000) n = 10000; print n }')"
   local before
   before="$("${rc[@]}" XLEN "$kd")"
-  log "lottery: [redis] redis-benchmark -c$CONNS --threads $GEN_THREADS -n $n EVALSHA redis_draw.lua (~${SECS}s)"
+  log "lottery: [redis] redis-benchmark -c$CONNS --threads $GEN_THREADS EVALSHA redis_draw.lua, in chunks for ${SECS}s"
   measure_begin "proc_ticks $server_pid"
-  local t0 t1
+  local t0 now_s line sent=0 chunks=0
+  : >"$dir/bench.csv"
   t0="$(date +%s.%N)"
-  "${rb[@]}" -n "$n" "${cmd[@]}" >"$dir/bench.csv" 2>"$dir/bench.err" || { cat "$dir/bench.err" >&2; die "[redis] redis-benchmark failed"; }
-  t1="$(date +%s.%N)"
-  local line dur
-  line="$(tail -n1 "$dir/bench.csv")"
-  dur="$(calc "$t1 - $t0")"
-  measure_end redis "proc_ticks $server_pid" "$dur" "$n"
-  grep -qi error "$dir/bench.err" && { cat "$dir/bench.err" >&2; die "[redis] errors during the run"; }
+  while :; do
+    n="$(awk -v r="$rate" -v s="$SECS" 'BEGIN { n = int(r * s / 5); if (n < 2000) n = 2000; print n }')"
+    "${rb[@]}" -n "$n" "${cmd[@]}" >"$dir/chunk.csv" 2>"$dir/bench.err" || { cat "$dir/bench.err" >&2; die "[redis] redis-benchmark failed"; }
+    grep -qi error "$dir/bench.err" && { cat "$dir/bench.err" >&2; die "[redis] errors during the run"; }
+    line="$(tail -n1 "$dir/chunk.csv")"
+    printf '%s,"%s"\n' "$line" "$n" >>"$dir/bench.csv"
+    rate="$(awk -F'","' '{ print $2 }' <<<"$line")"
+    sent=$((sent + n)); chunks=$((chunks + 1))
+    now_s="$(date +%s.%N)"
+    awk -v a="$t0" -v b="$now_s" -v s="$SECS" 'BEGIN { exit !(b - a >= s) }' && break
+  done
+  local dur
+  dur="$(calc "$now_s - $t0")"
+  measure_end redis "proc_ticks $server_pid" "$dur" "$sent"
+  n="$sent"
+  # draws/s: all draws over the chunks' own durations (n / rps each, without
+  # the start of each redis-benchmark); p50, p99: the chunks' percentiles
+  # weighted by their draws
+  R[redis.chunks]="$chunks"
+  R[redis.dps]="$(awk -F'","' '{ gsub(/"/, "", $NF); n = $NF; t += n / $2; d += n } END { printf "%.1f", d / t }' "$dir/bench.csv")"
+  R[redis.p50]="$(awk -F'","' '{ gsub(/"/, "", $NF); n = $NF; p += n * $5; d += n } END { printf "%.3f", p / d }' "$dir/bench.csv")"
+  R[redis.p99]="$(awk -F'","' '{ gsub(/"/, "", $NF); n = $NF; p += n * $7; d += n } END { printf "%.3f", p / d }' "$dir/bench.csv")"
 
   local after wins taken
   after="$("${rc[@]}" XLEN "$kd")"
@@ -510,9 +542,6 @@ run_redis() {
   stop_server
   R[redis.draws]="$n"
   R[redis.dur]="$dur"
-  R[redis.dps]="$(awk -F'","' '{ print $2 }' <<<"$line")"
-  R[redis.p50]="$(awk -F'","' '{ print $5 }' <<<"$line")"
-  R[redis.p99]="$(awk -F'","' '{ print $7 }' <<<"$line" | tr -d '"')"
   ran+=(redis)
 }
 
@@ -555,7 +584,8 @@ done
 echo
 if [ -n "${R[huohua.dps]:-}" ]; then
   echo "huohua  : p50 $(fmt "${R[huohua.p50]}" 2) ms, p99 $(fmt "${R[huohua.p99]}" 2) ms, p99.9 $(fmt "${R[huohua.p999]}" 2) ms (wrk);" \
-       "$(fmt "${R[huohua.commits_per_s]}" 0) commits/s (fsyncs), $(fmt "${R[huohua.batch]}" 1) draws per commit (/metrics)"
+       "$(fmt "${R[huohua.commits_per_s]}" 0) commits/s (fsyncs), $(fmt "${R[huohua.batch]}" 1) draws per commit (/metrics);"
+  echo "          writer thread: $(fmt "${R[huohua.writer_cpu]}" 2) CPU s/s, $(fmt "${R[huohua.writer_us_per_draw]}" 0) us CPU per draw (the rest of us/draw is the HTTP threads)"
 fi
 echo "targets : Huohua/PostgreSQL ${r_pg}x (target >= ${TARGET_PG}x: $s_pg);" \
      "Huohua/Redis ${r_redis}x (target >= ${TARGET_REDIS}x: $s_redis)"
@@ -593,8 +623,8 @@ json_out="$results/lottery-$stamp.json"
   done
   printf '\n  },\n'
   jr() { if [ -z "$1" ] || [ "$1" = n/a ]; then echo null; else echo "$1"; fi; }
-  printf '  "huohua_group_commit": {"commits_per_s": %s, "draws_per_commit": %s},\n' \
-    "$(jr "${R[huohua.commits_per_s]:-}")" "$(jr "${R[huohua.batch]:-}")"
+  printf '  "huohua_group_commit": {"commits_per_s": %s, "draws_per_commit": %s, "writer_cpu_per_s": %s, "writer_cpu_us_per_draw": %s},\n' \
+    "$(jr "${R[huohua.commits_per_s]:-}")" "$(jr "${R[huohua.batch]:-}")" "$(jr "${R[huohua.writer_cpu]:-}")" "$(jr "${R[huohua.writer_us_per_draw]:-}")"
   printf '  "ratios": {"huohua_over_postgres": %s, "huohua_over_postgres_fn": %s, "huohua_over_redis": %s},\n' \
     "$(jr "$r_pg")" "$(jr "$(ratio "$(dps huohua)" "$(dps postgres-fn)")")" "$(jr "$r_redis")"
   printf '  "targets": {"over_postgres": {"target": %s, "status": "%s"}, "over_redis": {"target": %s, "status": "%s"}}\n}\n' \

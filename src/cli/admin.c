@@ -137,8 +137,10 @@ static hh_status demo_apply(hh_db *tx, void *ud)
         json_decref(staff);
         if (st) return st;
     }
-    return hh_audit_cli(tx, ent, "enterprise.demo", "enterprise", ent,
-                        json_pack("{s:s}", "name", DEMO_ENTERPRISE));
+    json_t *after = json_pack("{s:s}", "name", DEMO_ENTERPRISE);
+    hh_status st2 = hh_audit_cli(tx, ent, "enterprise.demo", "enterprise", ent, after);
+    json_decref(after);
+    return st2;
 }
 
 int hh_cmd_demo(hh_app *app, bool quiet)
@@ -220,8 +222,10 @@ static hh_status user_apply(hh_db *tx, void *ud)
         u->error = "a brand does not exist";
         return st;
     }
-    return hh_audit_cli(tx, u->enterprise_id, "account.create", "account", u->new_id,
-                        json_pack("{s:s, s:s}", "login", u->login, "role", u->role));
+    json_t *after = json_pack("{s:s, s:s}", "login", u->login, "role", u->role);
+    st = hh_audit_cli(tx, u->enterprise_id, "account.create", "account", u->new_id, after);
+    json_decref(after);
+    return st;
 }
 
 int hh_cmd_user_add(hh_app *app, int argc, char **argv)
@@ -308,8 +312,10 @@ static hh_status enterprise_apply(hh_db *tx, void *ud)
                              HH_A(HH_S(e->name), HH_I(hh_now_ms())));
     if (st) return st;
     e->id = res.last_id;
-    return hh_audit_cli(tx, e->id, "enterprise.create", "enterprise", e->id,
-                        json_pack("{s:s}", "name", e->name));
+    json_t *after = json_pack("{s:s}", "name", e->name);
+    st = hh_audit_cli(tx, e->id, "enterprise.create", "enterprise", e->id, after);
+    json_decref(after);
+    return st;
 }
 
 int hh_cmd_enterprise_add(hh_app *app, int argc, char **argv)

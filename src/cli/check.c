@@ -8,7 +8,7 @@
  * in one read transaction, so a server writing meanwhile cannot produce a
  * false alarm: the report describes one consistent snapshot.
  *
- * Later modules add their invariants as rows of `checks` (e.g. gift stock).
+ * Later modules add their invariants as rows of `checks`.
  */
 #include "cli/cli.h"
 
@@ -77,10 +77,11 @@ static const check checks[] = {
      " OR t.kind NOT IN ('refund', 'reversal') OR t.points <> -o.points) LIMIT 21"},
 
     /* ---- stock: left + awarded = initial (SPEC §4.1) ---- */
-    {"coupons.template_quantity", "coupon templates: issued = coupons of the template, never above quantity",
+    {"coupons.template_quantity",
+     "coupon templates: issued = coupons of the template not voided (a void gives the unit back), never above quantity",
      "SELECT count(*) FROM coupon_templates",
      "SELECT * FROM (SELECT t.id AS template_id, t.quantity, t.issued, (SELECT count(*) FROM coupons c"
-     " WHERE c.template_id = t.id) AS coupons FROM coupon_templates t)"
+     " WHERE c.template_id = t.id AND c.status <> 'voided') AS coupons FROM coupon_templates t)"
      " WHERE issued <> coupons OR (quantity IS NOT NULL AND issued > quantity) LIMIT 21"},
     {"lottery.prize_stock", "lottery prizes: stock = remaining + won, remaining >= 0",
      "SELECT count(*) FROM lottery_prizes",
@@ -99,6 +100,31 @@ static const check checks[] = {
      " WHERE r.offer_id = o.id AND r.status <> 'cancelled') AS requested FROM sample_offers o)"
      " WHERE stock <> remaining + requested OR remaining < 0 LIMIT 21"},
 
+    {"gifts.stock", "gifts: stock = remaining + units in orders not cancelled, remaining >= 0",
+     "SELECT count(*) FROM gifts",
+     "SELECT * FROM (SELECT g.id AS gift_id, g.stock, g.remaining, (SELECT coalesce(sum(o.quantity), 0)"
+     " FROM gift_orders o WHERE o.gift_id = g.id AND o.status <> 'cancelled') AS ordered FROM gifts g)"
+     " WHERE stock <> remaining + ordered OR remaining < 0 LIMIT 21"},
+    {"campaigns.limits", "campaigns: spent within the budget, uses within the global limit",
+     "SELECT count(*) FROM campaigns",
+     "SELECT id AS campaign_id, budget_fen, spent_fen, global_limit, used_count FROM campaigns"
+     " WHERE spent_fen < 0 OR used_count < 0 OR (budget_fen IS NOT NULL AND spent_fen > budget_fen)"
+     " OR (global_limit IS NOT NULL AND used_count > global_limit) LIMIT 21"},
+
+    /* ---- gift orders and their points (SPEC §3.6: cancel returns points and stock) ---- */
+    {"gifts.order_points", "a gift order not cancelled has its spend (not corrected); a cancelled one its refund",
+     "SELECT count(*) FROM gift_orders",
+     "SELECT * FROM (SELECT o.id AS order_id, o.status, o.points, o.spend_txn_id, s.kind AS spend_kind,"
+     " s.points AS spend_points, s.source AS spend_source, s.source_id AS spend_source_id, o.refund_txn_id,"
+     " f.kind AS refund_kind, f.reverses_id AS refund_reverses, (SELECT x.id FROM points_txns x"
+     " WHERE x.reverses_id = o.spend_txn_id) AS corrected_by FROM gift_orders o"
+     " LEFT JOIN points_txns s ON s.id = o.spend_txn_id LEFT JOIN points_txns f ON f.id = o.refund_txn_id)"
+     " WHERE spend_kind IS NOT 'spend' OR spend_points IS NOT -points OR spend_source IS NOT 'gift_order'"
+     " OR spend_source_id IS NOT order_id"
+     " OR (status = 'cancelled' AND (refund_kind IS NOT 'refund' OR refund_reverses IS NOT spend_txn_id"
+     " OR corrected_by IS NOT refund_txn_id))"
+     " OR (status <> 'cancelled' AND (refund_txn_id IS NOT NULL OR corrected_by IS NOT NULL)) LIMIT 21"},
+
     /* ---- redeemed at most once (SPEC §4.2) ---- */
     {"coupons.redeemed_once", "a coupon has at most one redemption that is not undone",
      "SELECT count(DISTINCT coupon_id) FROM redemptions",
@@ -116,10 +142,12 @@ const char *hh_check_help =
     "Usage: huohua check [--db FILE] [--json]\n"
     "Verifies the points ledger (every transaction sums to zero, balances equal the\n"
     "sum of their entries, no negative balance, lots consistent with entries and\n"
-    "balances) and the stock invariants (coupon quantities, lottery prizes, red\n"
-    "envelope budgets, sample stock, one live redemption per coupon). Safe while\n"
-    "the server runs (one read snapshot). Exit status: 0 all well, 1 a check\n"
-    "failed (report on stdout), 2 the database could not be checked.\n";
+    "balances), the stock invariants (coupon quantities, lottery prizes, red\n"
+    "envelope budgets, sample and gift stock, campaign budgets and limits, one\n"
+    "live redemption per coupon) and gift orders against their points (a live\n"
+    "order has its spend, a cancelled one its refund). Safe while the server\n"
+    "runs (one read snapshot). Exit status: 0 all well, 1 a check failed\n"
+    "(report on stdout), 2 the database could not be checked.\n";
 
 int hh_cmd_check(hh_app *app, bool json_out)
 {

@@ -24,6 +24,10 @@ static const char *const identity_kinds[] = {"wechat_openid", "wechat_unionid", 
  * Later modules (coupons, points, orders …) add theirs here. */
 static const char *const merge_moves[] = {
     "UPDATE member_identities SET member_id = ?1 WHERE member_id = ?2",
+    /* an imported legacy number kept on the merged row becomes an identity row of the survivor */
+    "INSERT INTO member_identities (enterprise_id, member_id, kind, value, created_at)"
+    " SELECT enterprise_id, ?1, 'legacy', legacy_no, created_at FROM members WHERE id = ?2 AND legacy_no IS NOT NULL",
+    "UPDATE members SET legacy_no = NULL WHERE id = ?2 AND legacy_no IS NOT NULL",
     "UPDATE member_addresses SET member_id = ?1, is_default = 0 WHERE member_id = ?2",
     "UPDATE scans SET member_id = ?1 WHERE member_id = ?2",
     "UPDATE events SET member_id = ?1 WHERE member_id = ?2",
@@ -94,7 +98,7 @@ static hh_status member_full(hh_db *db, hh_req *r, int64_t id, bool unmasked, js
     json_object_set_new(m, "lifecycle", json_string(hh_lifecycle_of(&lc, hh_now_ms(), m)));
     mask_row(m);
     if (!unmasked) json_object_del(m, "phone");
-    if ((st = hh_db_query(db, &rows, "SELECT id, kind, value, created_at FROM member_identities WHERE member_id = ? ORDER BY id",
+    if ((st = hh_db_query(db, &rows, "SELECT id, kind, value, created_at FROM member_identity_list WHERE member_id = ? ORDER BY id",
                           HH_A(HH_I(id)))))
         return st;
     json_object_set_new(m, "identities", rows);
@@ -271,7 +275,7 @@ static hh_status identity_add_write(hh_db *tx, hh_req *r)
     if (st) return st;
     if (!live) return hh_fail(r, HH_E_CONFLICT, NULL, "该会员记录已合并或已删除", "This member record was merged or erased");
     st = hh_db_int(tx, &other,
-                             "SELECT member_id FROM member_identities WHERE enterprise_id = ? AND kind = ? AND value = ?",
+                             "SELECT member_id FROM member_identity_list WHERE enterprise_id = ? AND kind = ? AND value = ?",
                              HH_A(HH_I(r->who.enterprise_id), HH_S(in->kind), HH_S(in->value)));
     if (st == HH_OK)
         return other == r->path_id
@@ -317,8 +321,14 @@ hh_status hh_h_member_identity_add(hh_req *r)
 static hh_status identity_delete_write(hh_db *tx, hh_req *r)
 {
     json_t *row;
-    hh_status st = hh_db_one(tx, &row, "SELECT id, enterprise_id, member_id, kind, value FROM member_identities WHERE id = ?",
-                             HH_A(HH_I(r->path_id)));
+    bool on_row = r->path_id > HH__ROW_IDENTITY_BASE;
+    hh_status st = on_row ? hh_db_one(tx, &row,
+                                      "SELECT ?1 AS id, enterprise_id, id AS member_id, 'legacy' AS kind, legacy_no AS value"
+                                      " FROM members WHERE id = ?2 AND legacy_no IS NOT NULL",
+                                      HH_A(HH_I(r->path_id), HH_I(r->path_id - HH__ROW_IDENTITY_BASE)))
+                          : hh_db_one(tx, &row,
+                                      "SELECT id, enterprise_id, member_id, kind, value FROM member_identities WHERE id = ?",
+                                      HH_A(HH_I(r->path_id)));
     if (st == HH_OK && json_integer_value(json_object_get(row, "enterprise_id")) != r->who.enterprise_id) {
         json_decref(row);
         st = HH_E_NOT_FOUND;
@@ -326,7 +336,10 @@ static hh_status identity_delete_write(hh_db *tx, hh_req *r)
     if (st == HH_E_NOT_FOUND) return hh_fail(r, st, "id", "身份不存在", "No such identity");
     if (st) return st;
     hh_req_own(r, row);
-    if ((st = hh_db_run(tx, NULL, "DELETE FROM member_identities WHERE id = ?", HH_A(HH_I(r->path_id))))) return st;
+    st = on_row ? hh_db_run(tx, NULL, "UPDATE members SET legacy_no = NULL WHERE id = ?",
+                            HH_A(HH_I(r->path_id - HH__ROW_IDENTITY_BASE)))
+                : hh_db_run(tx, NULL, "DELETE FROM member_identities WHERE id = ?", HH_A(HH_I(r->path_id)));
+    if (st) return st;
     return hh_audit(tx, r, "member.identity_unbind", "member", json_integer_value(json_object_get(row, "member_id")),
                     row, NULL);
 }
@@ -558,6 +571,7 @@ static hh_status erase_write(hh_db *tx, hh_req *r)
     if (!live) return hh_fail(r, HH_E_CONFLICT, NULL, "该会员记录已合并或已删除", "This member record was merged or erased");
     static const char *const steps[] = {
         "UPDATE members SET phone = 'erased:' || id, name = '', gender = 'unknown', birthday = NULL, city_code = NULL,"
+        " legacy_no = NULL,"
         " consent_sms = 0, consent_wechat = 0, consent_sms_source = NULL, consent_wechat_source = NULL,"
         " status = 'erased', updated_at = ?2 WHERE id = ?1",
         "DELETE FROM member_addresses WHERE member_id = ?1",

@@ -11,6 +11,7 @@
 #include "http/app.h"
 #include "member/import.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -75,25 +76,63 @@ typedef struct {
     int64_t id, enterprise_id;
     hh_import_stats st;
     const char *status, *error;
+    /* progress is written without making the importer wait (it would wait for a
+     * whole import command each time): one update in flight at most */
+    hh_cmd progress_cmd;
+    hh_import_stats progress_st;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool progress_pending;
 } job;
 
-static hh_status job_update(hh_db *tx, void *ud)
+static hh_status job_update_row(hh_db *tx, const job *j, const hh_import_stats *s, const char *status,
+                                const char *error)
 {
-    job *j = ud;
     return hh_db_run(tx, NULL,
                      "UPDATE import_jobs SET bytes_done = ?, rows = ?, created = ?, existing = ?, duplicate = ?,"
                      " invalid = ?, status = coalesce(?, status), error = coalesce(?, error),"
                      " finished_at = CASE WHEN ? IS NULL THEN finished_at ELSE ? END WHERE id = ?",
-                     HH_A(HH_I(j->st.bytes_done), HH_I(j->st.rows), HH_I(j->st.created), HH_I(j->st.existing),
-                          HH_I(j->st.duplicate), HH_I(j->st.invalid), HH_S(j->status), HH_S(j->error),
-                          HH_S(j->status), HH_I(hh_now_ms()), HH_I(j->id)));
+                     HH_A(HH_I(s->bytes_done), HH_I(s->rows), HH_I(s->created), HH_I(s->existing),
+                          HH_I(s->duplicate), HH_I(s->invalid), HH_S(status), HH_S(error), HH_S(status),
+                          HH_I(hh_now_ms()), HH_I(j->id)));
+}
+
+static hh_status job_update(hh_db *tx, void *ud)
+{
+    job *j = ud;
+    return job_update_row(tx, j, &j->st, j->status, j->error);
+}
+
+static hh_status progress_apply(hh_db *tx, void *ud)
+{
+    job *j = ud;
+    return job_update_row(tx, j, &j->progress_st, NULL, NULL);
+}
+
+static void progress_done(void *ud, hh_status st)
+{
+    (void)st; /* a lost progress update is overwritten by the next one */
+    job *j = ud;
+    pthread_mutex_lock(&j->mu);
+    j->progress_pending = false;
+    pthread_cond_signal(&j->cv);
+    pthread_mutex_unlock(&j->mu);
 }
 
 static bool job_progress(void *ud, const hh_import_stats *s)
 {
     job *j = ud;
-    j->st = *s;
-    hh_store_write_sync(j->app->store, job_update, j);
+    pthread_mutex_lock(&j->mu);
+    bool busy = j->progress_pending;
+    if (!busy) {
+        j->progress_st = *s;
+        j->progress_pending = true;
+    }
+    pthread_mutex_unlock(&j->mu);
+    if (!busy) {
+        j->progress_cmd = (hh_cmd){.apply = progress_apply, .done = progress_done, .ud = j};
+        hh_store_submit(j->app->store, &j->progress_cmd);
+    }
     return !atomic_load(&j->app->stopping);
 }
 
@@ -104,11 +143,17 @@ static void job_run(void *arg)
     job_paths(j->app, j->id, csv, errors, sizeof csv);
     hh_status st = hh_import_members(j->app->store, j->enterprise_id, csv, errors, job_progress, j, &j->st, err,
                                      sizeof err);
+    /* the last progress update lands before the final one */
+    pthread_mutex_lock(&j->mu);
+    while (j->progress_pending) pthread_cond_wait(&j->cv, &j->mu);
+    pthread_mutex_unlock(&j->mu);
     j->status = st == HH_OK ? "done" : "failed";
     j->error = st == HH_OK ? NULL : err;
     hh_store_write_sync(j->app->store, job_update, j);
     hh_info("import.finished", "{s:I, s:s, s:I, s:I}", "job", (json_int_t)j->id, "status", j->status, "rows",
             (json_int_t)j->st.rows, "created", (json_int_t)j->st.created);
+    pthread_mutex_destroy(&j->mu);
+    pthread_cond_destroy(&j->cv);
     free(j);
 }
 
@@ -145,6 +190,8 @@ static void import_after_commit(hh_req *r)
 {
     create_in *in = r->ud;
     job *j = hh_xcalloc(1, sizeof *j);
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_cond_init(&j->cv, NULL);
     j->app = r->app;
     j->id = in->id;
     j->enterprise_id = r->who.enterprise_id;

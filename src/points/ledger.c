@@ -568,7 +568,7 @@ static hh_status take_back(hh_db *tx, hh_req *r, json_t *orig, const char *reaso
 static hh_status load_txn(hh_db *tx, int64_t ent, int64_t id, json_t **out)
 {
     return hh_db_one(tx, out,
-                     "SELECT id, enterprise_id, kind, member_id, points, brand_id, rule_id,"
+                     "SELECT id, enterprise_id, kind, member_id, points, brand_id, rule_id, source,"
                      " (SELECT x.id FROM points_txns x WHERE x.reverses_id = t.id) AS corrected_by"
                      " FROM points_txns t WHERE id = ? AND enterprise_id = ?",
                      HH_A(HH_I(id), HH_I(ent)));
@@ -605,6 +605,10 @@ hh_status hh__points_reverse(hh_db *tx, hh_req *r, int64_t enterprise_id, int64_
     } else if (strcmp(kind, "earn") && strcmp(kind, "adjust") && strcmp(kind, "spend")) {
         st = fail(r, HH_E_UNPROCESSABLE, "id", "只有发放、调整和消费可以冲正",
                   "Only awards, adjustments and spends can be reversed");
+    } else if (!strcmp(kind, "spend") && !strcmp(sget(orig, "source"), "gift_order")) {
+        /* the order holds the gift and its stock: cancelling it returns both */
+        st = fail(r, HH_E_UNPROCESSABLE, "id", "这笔积分兑换了礼品，请取消礼品订单以退还积分",
+                  "These points paid for a gift order; cancel the order to return them");
     } else if (!(st = sp_begin(tx))) {
         if (points > 0)
             st = take_back(tx, r, orig, reason, actor, new_txn);

@@ -10,6 +10,15 @@ typedef struct {
     int64_t ent;
 } demo_in;
 
+/* The demo enterprise's brand by its number in the demo (1 Lumina, 2 Qinghe; 0 none). */
+int64_t hh_demo_brand(hh_db *tx, int64_t ent, int64_t n)
+{
+    int64_t id = 0;
+    if (n) hh_db_int(tx, &id, "SELECT id FROM brands WHERE enterprise_id = ? AND code = ?",
+                     HH_A(HH_I(ent), HH_S(n == 1 ? "LUMINA" : "QINGHE")));
+    return id;
+}
+
 static hh_status demo_apply(hh_db *tx, void *ud)
 {
     demo_in *d = ud;
@@ -37,7 +46,7 @@ static hh_status demo_apply(hh_db *tx, void *ud)
                        " multiplier_pct, daily_cap, starts_at, ends_at, created_at, updated_at)"
                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        HH_A(HH_I(d->ent), HH_S(rules[i].name), HH_S(rules[i].kind), HH_S(rules[i].action),
-                            HH_ID(rules[i].brand), HH_ID(rules[i].points), HH_ID(rules[i].unit), HH_ID(rules[i].pct),
+                            HH_ID(hh_demo_brand(tx, d->ent, rules[i].brand)), HH_ID(rules[i].points), HH_ID(rules[i].unit), HH_ID(rules[i].pct),
                             HH_ID(rules[i].daily_cap), mult ? HH_I(now - 86400000LL) : HH_NULL,
                             mult ? HH_I(now + 60 * 86400000LL) : HH_NULL, HH_I(now), HH_I(now)));
     }

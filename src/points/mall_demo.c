@@ -4,6 +4,7 @@
  * person trying the demo can spend the points the demo's earn rules give.
  */
 #include "points/mall.h"
+#include "points/points.h"
 
 typedef struct {
     int64_t ent;
@@ -31,7 +32,7 @@ static hh_status demo_apply(hh_db *tx, void *ud)
                        "INSERT INTO gifts (enterprise_id, brand_id, name, description, points, cash_fen, stock, remaining,"
                        " per_member_limit, pickup, mail, shipping_fee_fen, position, status, created_at, updated_at)"
                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
-                       HH_A(HH_I(d->ent), HH_ID(gifts[i].brand), HH_S(gifts[i].name), HH_S(gifts[i].description),
+                       HH_A(HH_I(d->ent), HH_ID(hh_demo_brand(tx, d->ent, gifts[i].brand)), HH_S(gifts[i].name), HH_S(gifts[i].description),
                             HH_I(gifts[i].points), HH_I(gifts[i].cash), HH_I(gifts[i].stock), HH_I(gifts[i].stock),
                             HH_I(gifts[i].limit), HH_I(gifts[i].pickup), HH_I(gifts[i].mail), HH_I(gifts[i].fee),
                             HH_I((int64_t)i), HH_I(now), HH_I(now)));

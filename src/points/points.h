@@ -102,6 +102,8 @@ void hh_points_housekeeping(hh_store *store);
 /* Demo data: earn rules and the level ladder of the demo enterprise (huohua
  * demo; loaded once). */
 hh_status hh_demo_points(hh_store *store, int64_t enterprise_id);
+/* The demo enterprise's brand by its number in the demo (1 Lumina, 2 Qinghe; 0: none). */
+int64_t hh_demo_brand(hh_db *tx, int64_t enterprise_id, int64_t n);
 
 /* ---- internal to the points module (hh__) ---- */
 typedef struct hh__points_policy {

@@ -132,6 +132,8 @@ static int64_t iget(json_t *o, const char *k)
  * (cash off, or the retail value of a gift), 0 for a discount. */
 static int64_t cost_of(json_t *t)
 {
+    const char *kind = json_string_value(json_object_get(t, "kind"));
+    if (kind && !strcmp(kind, "discount")) return 0;
     return json_is_integer(json_object_get(t, "value_fen")) ? iget(t, "value_fen") : 0;
 }
 
@@ -171,7 +173,7 @@ static hh_status claim_template_write(hh_db *tx, hh_req *r)
     claim_in *in = r->ud;
     json_t *t;
     hh_status st = hh_db_one(tx, &t,
-                             "SELECT brand_id, campaign_id, status, claimable, value_fen FROM coupon_templates"
+                             "SELECT brand_id, campaign_id, status, claimable, kind, value_fen FROM coupon_templates"
                              " WHERE id = ? AND enterprise_id = ?",
                              HH_A(HH_I(in->template_id), HH_I(r->who.enterprise_id)));
     if (st == HH_E_NOT_FOUND) return hh_fail(r, st, "template_id", "找不到该优惠券", "No such coupon");
@@ -196,7 +198,7 @@ static hh_status claim_code_write(hh_db *tx, hh_req *r)
     json_t *c;
     hh_status st = hh_db_one(tx, &c,
                              "SELECT c.id, c.member_id, c.status, c.template_id, t.brand_id, t.campaign_id, t.validity,"
-                             " t.valid_to AS template_valid_to, t.valid_days, t.per_member_limit, t.value_fen, e.timezone"
+                             " t.valid_to AS template_valid_to, t.valid_days, t.per_member_limit, t.kind, t.value_fen, e.timezone"
                              " FROM coupons c JOIN coupon_templates t ON t.id = c.template_id JOIN enterprises e ON"
                              " e.id = c.enterprise_id WHERE c.enterprise_id = ? AND c.code = ?",
                              HH_A(HH_I(r->who.enterprise_id), HH_S(in->code)));

@@ -237,6 +237,29 @@ static void pay_http(CURL *curl, json_t *row, outcome *o)
     free(body);
 }
 
+/* ---- the log provider ---- */
+
+static void pay_log(CURL *curl, json_t *row, outcome *o)
+{
+    (void)curl;
+    char masked[HH_PHONE_MAX + 8];
+    hh_phone_mask(json_string_value(json_object_get(row, "phone")), masked, sizeof masked);
+    o->ok = true;
+    snprintf(o->ref, sizeof o->ref, "log-%lld", (long long)o->id);
+    hh_info("envelope.paid", "{s:s, s:I, s:I, s:s}", "provider", "log", "envelope", (json_int_t)o->id, "amount_fen",
+            (json_int_t)o->amount_fen, "phone", masked);
+}
+
+/* The providers, by the name cfg.payout_provider gives (main.c checks it). A
+ * provider's pay() fills the outcome: ok, or an error that is permanent (no
+ * retry) or not; http_status and ref when it has them. */
+typedef struct {
+    const char *name;
+    void (*pay)(CURL *curl, json_t *row, outcome *o);
+} provider;
+static const provider providers[] = {{"log", pay_log}, {"http", pay_http}};
+static const provider *the_provider = &providers[0];
+
 /* ---- the loop ---- */
 
 static bool pay_due(CURL *curl)
@@ -257,7 +280,6 @@ static bool pay_due(CURL *curl)
         json_decref(rows);
         return false;
     }
-    bool http = !strcmp(the_app->cfg.payout_provider, "http");
     batch b = {.o = hh_xcalloc(n, sizeof(outcome)), .n = n};
     size_t i;
     json_t *row;
@@ -272,22 +294,15 @@ static bool pay_due(CURL *curl)
         o->brand_id = json_integer_value(json_object_get(row, "brand_id"));
         o->amount_fen = json_integer_value(json_object_get(row, "amount_fen"));
         o->attempts = json_integer_value(json_object_get(row, "attempts")) + 1;
-        o->provider = http ? "http" : "log";
+        o->provider = the_provider->name;
         const char *phone = json_string_value(json_object_get(row, "phone"));
         if (strcmp(json_string_value(json_object_get(row, "member_status")), "live") || !phone || phone[0] != '+') {
             o->permanent = true;
             snprintf(o->error, sizeof o->error, "the member's record was erased or merged: no one to pay");
-        } else if (http) {
-            pay_http(curl, row, o);
         } else {
-            char masked[HH_PHONE_MAX + 8];
-            hh_phone_mask(phone, masked, sizeof masked);
-            o->ok = true;
-            snprintf(o->ref, sizeof o->ref, "log-%lld", (long long)o->id);
-            hh_info("envelope.paid", "{s:s, s:I, s:I, s:s}", "provider", "log", "envelope", (json_int_t)o->id,
-                    "amount_fen", (json_int_t)o->amount_fen, "phone", masked);
+            the_provider->pay(curl, row, o);
         }
-        if (!atomic_load(&running) && http) {
+        if (!atomic_load(&running)) {
             b.n = i + 1; /* stopping: record what was done */
             break;
         }
@@ -325,6 +340,8 @@ static void *dispatch_main(void *unused)
 void hh_payout_dispatcher_start(hh_app *app)
 {
     the_app = app;
+    for (size_t i = 0; i < HH_ARRAY_LEN(providers); i++)
+        if (app->cfg.payout_provider && !strcmp(app->cfg.payout_provider, providers[i].name)) the_provider = &providers[i];
     curl_global_init(CURL_GLOBAL_DEFAULT);
     atomic_store(&running, true);
     if (pthread_create(&thread, NULL, dispatch_main, NULL) != 0) {

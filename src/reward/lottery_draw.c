@@ -348,8 +348,6 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
     if (st) return st;
     if (!p->seed_len)
         return hh_fail(r, HH_E_UNPROCESSABLE, "campaign_id", "本活动的抽奖尚未开放", "This campaign's lottery is not open yet");
-    if (d->kind == E_FREE && p->free_per_day <= 0)
-        return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "本活动没有每日免费抽奖", "This campaign has no free daily draws");
     d->enterprise_id = p->enterprise_id;
     d->brand_id = p->brand_id;
     d->free_per_day = p->free_per_day;
@@ -370,6 +368,8 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
         return hh_fail(r, HH_E_UNPROCESSABLE, "campaign_id", "奖池还没有奖品，暂不能抽奖", "The prize pool is empty");
     if ((st = hh__next_draw_id(tx, &draw_id))) return st;
     if (d->kind == E_FREE) {
+        if (d->free_per_day <= 0)
+            return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "本活动没有每日免费抽奖", "This campaign has no free daily draws");
         st = hh_db_ints(tx, &free_used, 1,
                         "SELECT n FROM lottery_free_days WHERE campaign_id = ? AND member_id = ? AND day = ?",
                         HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day)));
@@ -476,14 +476,14 @@ static hh_status read_pass_code(hh_req *r, hh_db *db, draw_in *d, const char *ty
     char code[HH_CODE_LEN + 1];
     if (hh_reward_code_parse(typed, code)) {
         json_t *row;
-        hh_status st = hh_db_one(db, &row, "SELECT id, campaign_id, used_at FROM lottery_pass_codes WHERE enterprise_id = ? AND code = ?",
+        hh_status st = hh_db_one(db, &row, "SELECT id, campaign_id FROM lottery_pass_codes WHERE enterprise_id = ? AND code = ?",
                                  HH_A(HH_I(d->enterprise_id), HH_S(code)));
         if (st == HH_OK) {
             hh_req_own(r, row);
             if (iget(row, "campaign_id") != d->campaign_id)
                 return hh_fail(r, HH_E_UNPROCESSABLE, "pass_code", "该通关密码不属于本活动", "This pass code belongs to another campaign");
-            if (json_is_integer(json_object_get(row, "used_at")))
-                return hh_fail(r, HH_E_CONFLICT, "pass_code", "该通关密码已使用过", "This pass code has already been used");
+            /* whether it is used is decided by the write alone (409 there), so
+             * that a draw retried with its Idempotency-Key replays its answer */
             d->kind = E_PASS;
             d->pass_id = iget(row, "id");
             snprintf(d->code, sizeof d->code, "%s", code);
@@ -557,8 +557,8 @@ hh_status hh_h_member_lottery_draw(hh_req *r)
     const char *seed = sget(c, "seed");
     if (!seed || !*seed)
         return hh_fail(r, HH_E_UNPROCESSABLE, "campaign_id", "本活动的抽奖尚未开放", "This campaign's lottery is not open yet");
-    if (d->kind == E_FREE && iget(c, "free_draws_per_day") <= 0)
-        return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "本活动没有每日免费抽奖", "This campaign has no free daily draws");
+    /* whether the campaign gives free draws (or takes points) is decided by
+     * the write, like the pass code: a retry with its Idempotency-Key replays */
     if (d->kind == E_PASS && (st = read_pass_code(r, db, d, pass))) return st;
     if (has_tp) {
         json_t *tp;

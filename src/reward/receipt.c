@@ -17,8 +17,10 @@
  * owners — approve or reject (with a reason). On approval the highest amount
  * tier that matches (brand; campaign, when the tier has one, live now;
  * min_amount_fen ≤ amount) is paid in the same transaction through the shared
- * grants (reward/grant.c): a coupon, a red envelope, lottery draws; points
- * come with the points module (see the marked call site). A reward that cannot
+ * grants (reward/grant.c): a coupon, a red envelope, lottery draws and the
+ * tier's points; the earn rules also give points for the purchase and for the
+ * action "receipt", and a referred member's first purchase may complete the
+ * referral. A reward that cannot
  * be given (stock out, campaign limit) does not block the approval: it is
  * listed on the receipt as not granted, with the reason.
  */
@@ -234,11 +236,18 @@ static bool is_hex64(const char *s)
     return true;
 }
 
+static hh_status photo_gone(hh_req *r)
+{
+    return hh_fail(r, HH_E_UNPROCESSABLE, "photo_token", "照片已过期或不存在，请重新上传照片",
+                   "The photo has expired or was never uploaded; upload it again");
+}
+
 static hh_status receipt_create_write(hh_db *tx, hh_req *r)
 {
     submit_in *in = r->ud;
     int64_t ent = r->who.enterprise_id, dup = 0;
     hh_status st;
+    if (!in->type) return photo_gone(r);
     /* the brand, campaign and store, read again inside the write */
     st = hh_db_int(tx, &dup, "SELECT id FROM brands WHERE id = ? AND enterprise_id = ? AND archived_at IS NULL",
                    HH_A(HH_I(in->brand_id), HH_I(ent)));
@@ -363,10 +372,12 @@ hh_status hh_h_member_receipt_create(hh_req *r)
                        "The photo token is not valid; upload the photo again");
     in->incoming = incoming_path(r, in->token);
     struct stat sb;
-    if (stat(in->incoming, &sb) != 0 || !(in->type = file_type(in->incoming)))
-        return hh_fail(r, HH_E_UNPROCESSABLE, "photo_token", "照片已过期或不存在，请重新上传照片",
-                       "The photo has expired or was never uploaded; upload it again");
-    in->photo_bytes = (int64_t)sb.st_size;
+    if (stat(in->incoming, &sb) == 0 && (in->type = file_type(in->incoming)))
+        in->photo_bytes = (int64_t)sb.st_size;
+    else if (!r->idem_key)
+        return photo_gone(r);
+    /* else the write refuses it: a submission retried with its Idempotency-Key
+     * finds its first answer there, after the photo has moved under it */
     r->after_commit = receipt_create_after;
     return hh_req_write(r, receipt_create_write);
 }

@@ -52,7 +52,7 @@ static hh_status demo_apply(hh_db *tx, void *ud)
                            HH_A(HH_I(ent), HH_I(lumina), HH_S(levels[i].tier), HH_I(levels[i].min_fen),
                                 HH_I(res.last_id), HH_I(levels[i].min_fen / 100), HH_I(now), HH_I(now)));
     }
-    /* two events at store 1: next Saturday afternoon and the Sunday a week later */
+    /* two events at store 1: in three days and in eight days, in the afternoon */
     hh_local l;
     hh_local_parts("Asia/Shanghai", now, &l);
     int64_t day0 = hh_local_start("Asia/Shanghai", l.year, l.month, l.day);

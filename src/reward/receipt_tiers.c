@@ -2,8 +2,7 @@
  * receipt_tiers.c — amount tiers of receipts (客单越高优惠越大): per brand,
  * optionally per campaign, a minimum amount and what an approved receipt of at
  * least that amount earns: a coupon template, a red envelope pool, lottery
- * draws of the tier's campaign, points (credited once the points module
- * exists). The highest matching tier pays (receipt.c). Owners and the brand's
+ * draws of the tier's campaign, points (credited through the ledger). The highest matching tier pays (receipt.c). Owners and the brand's
  * managers edit them.
  */
 #include "reward/reward.h"

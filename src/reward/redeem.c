@@ -722,6 +722,9 @@ void hh__redemption_decorate(hh_req *r, json_t *x, int64_t undo_minutes, int64_t
     json_object_set_new(x, "undo_until", undo_minutes > 0 ? json_integer(until) : json_null());
     json_object_set_new(x, "undoable", json_boolean(!undone && undo_minutes > 0 && now <= until));
     json_object_set_new(x, "code_masked", json_string(hh__code_masked(r, sget(x, "code"))));
+    /* a coupon code is a bearer secret (an undone redemption makes it usable
+     * again): counter staff see it masked only */
+    if (r->who.role == HH_ROLE_STAFF) json_object_del(x, "code");
 }
 
 hh_status hh__redemption_json(hh_req *r, hh_db *db, int64_t id, int64_t undo_minutes, json_t **out)

@@ -89,10 +89,11 @@ static hh_status issue_write(hh_db *tx, hh_req *r)
                   .campaign_id = iget(in->tpl, "campaign_id"), .store_id = in->store_id,
                   .staff_id = r->who.staff_id, .source = "staff"};
     hh_status st;
-    /* a campaign's coupon counts against the campaign's limits and budget
-     * (a cash coupon costs its face value) */
+    /* a campaign's coupon counts against the campaign's limits and budget, at
+     * the same cost as a member's claim: its value in fen (cash off, or the
+     * retail value of a gift), 0 for a discount */
     if (g.campaign_id &&
-        (st = hh_campaign_admit(tx, r, &g, !strcmp(sget(in->tpl, "kind"), "cash") ? iget(in->tpl, "value_fen") : 0)))
+        (st = hh_campaign_admit(tx, r, &g, strcmp(sget(in->tpl, "kind"), "discount") ? iget(in->tpl, "value_fen") : 0)))
         return st;
     int64_t coupon_id = 0;
     char code[HH_CODE_LEN + 1];

@@ -621,6 +621,21 @@ const hh_migration hh_migrations[] = {
      "CREATE UNIQUE INDEX referrals_referred ON referrals(referred_id);"
      "CREATE INDEX referrals_referrer ON referrals(referrer_id, at);"
      "CREATE INDEX referrals_ent ON referrals(enterprise_id, status, id);"},
+    {11, "legacy member numbers on the member row (bulk import)",
+     /* an imported legacy number is kept on the member row: one partial index
+      * instead of an identity row and its two indexes (three B-trees) per row.
+      * Identities bound later through the API stay in member_identities; the
+      * application keeps a legacy number unique across both places. */
+     "ALTER TABLE members ADD COLUMN legacy_no TEXT;"
+     "CREATE UNIQUE INDEX members_legacy_no ON members(enterprise_id, legacy_no) WHERE legacy_no IS NOT NULL;"
+     /* every bound identity, wherever it is kept. The identity id of a number on
+      * the member row is 2^52 + the member id: above any member_identities id,
+      * below 2^53, so exact in every JSON client */
+     "CREATE VIEW member_identity_list AS"
+     "  SELECT id, enterprise_id, member_id, kind, value, created_at FROM member_identities"
+     "  UNION ALL"
+     "  SELECT 4503599627370496 + id, enterprise_id, id, 'legacy', legacy_no, created_at FROM members"
+     "  WHERE legacy_no IS NOT NULL;"},
 };
 
 const size_t hh_migrations_count = sizeof(hh_migrations) / sizeof(hh_migrations[0]);

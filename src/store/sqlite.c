@@ -10,6 +10,16 @@
  * registry so close() can finalise them. Each connection caches prepared
  * statements keyed by the SQL text's address (SQL is always a string literal).
  *
+ * Checkpoints: the writer's connection never checkpoints inside a COMMIT (that
+ * would delay every answer of the batch). A WAL hook counts the log's pages
+ * after each commit; past CHECKPOINT_PAGES it wakes a checkpointer thread,
+ * which copies the log into the database with its own connection (PASSIVE:
+ * it never blocks the writer or readers) while the writer goes on. Under
+ * sustained writes the log can then never start over (it restarts only when
+ * a write begins with everything copied), so past CHECKPOINT_PAGES_MAX the
+ * writer checkpoints itself — after answering its batch — which copies the
+ * few frames left and lets the next transaction restart the log.
+ *
  * Caveats: a command's apply must not block (no network, no sleeping): every
  * other command of the batch waits for it.
  */
@@ -25,6 +35,8 @@
 
 #define STMT_CACHE 512
 #define WATCHED 32
+#define CHECKPOINT_PAGES 1000
+#define CHECKPOINT_PAGES_MAX 8000
 
 typedef struct sq_conn {
     hh_db base;
@@ -61,11 +73,6 @@ typedef struct sq_store {
     pthread_mutex_t done_mu;
     pthread_cond_t done_cv;
     hh_cmd *done_head, *done_tail;
-    /* WAL checkpoints on a thread and connection of their own (see on_wal) */
-    pthread_t checkpointer;
-    bool ck_started, ck_wanted, ck_stopping;
-    pthread_mutex_t ck_mu;
-    pthread_cond_t ck_cv;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     hh_cmd *head, *tail;
@@ -74,6 +81,12 @@ typedef struct sq_store {
     sq_conn *readers;
     pthread_mutex_t stats_mu;
     hh_store_stats stats;
+    /* the checkpointer */
+    sqlite3 *ckpt_db;
+    pthread_t ckpt;
+    bool ckpt_started, ckpt_wanted;
+    pthread_cond_t ckpt_cv;
+    int wal_pages; /* the log's length after the writer's last commit (writer thread only) */
 } sq_store;
 
 static const hh_db_ops sq_db_ops;
@@ -161,11 +174,13 @@ static sq_conn *conn_open(sq_store *s, bool readonly)
         c->epoch = 1;
         sqlite3_update_hook(db, on_row_change, c);
     }
-    /* the writer keeps the hot indexes of a large member base in memory */
+    /* the writer keeps the hot indexes of a large member base in memory: a bulk
+     * import of 16M members touches both unique indexes (phone, legacy number),
+     * about 1 GiB of pages, in every run (pages are allocated as they are used) */
     /* map as much of the file as SQLite allows (Debian: 2 GiB): reads of a
      * large member base come from the OS page cache without a copy */
     sqlite3_exec(db, readonly ? "PRAGMA cache_size=-65536; PRAGMA mmap_size=2147418112"
-                              : "PRAGMA cache_size=-1048576; PRAGMA mmap_size=2147418112",
+                              : "PRAGMA cache_size=-2097152; PRAGMA mmap_size=2147418112",
                  NULL, NULL, NULL);
     return c;
 }
@@ -388,6 +403,18 @@ static hh_status run_batch(sq_store *s, hh_cmd *batch)
         s->writer_conn->data_version = dv;
         s->writer_conn->epoch++;
     }
+    if (!batch->next) {
+        /* a command alone needs no savepoint: its failure rolls the transaction
+         * back (and large commands, bulk imports, do not copy every page they
+         * touch into a savepoint journal) */
+        batch->st = batch->apply(tx, batch->ud);
+        st = hh_db_exec(tx, batch->st == HH_OK ? "COMMIT" : "ROLLBACK");
+        if (st != HH_OK) {
+            hh_db_exec(tx, "ROLLBACK");
+            return HH_E_STORAGE;
+        }
+        return HH_OK;
+    }
     for (hh_cmd *c = batch; c; c = c->next) {
         if (c->refuses_first) {
             sqlite3_int64 before = sqlite3_total_changes64(s->writer_conn->db);
@@ -414,6 +441,43 @@ static hh_status run_batch(sq_store *s, hh_cmd *batch)
         return HH_E_STORAGE;
     }
     return HH_OK;
+}
+
+/* After each commit of the writer: wake the checkpointer when the log is long. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    (void)db;
+    (void)name;
+    sq_store *s = arg;
+    s->wal_pages = pages; /* the hook runs on the writer thread, in its COMMIT */
+    if (pages >= CHECKPOINT_PAGES) {
+        pthread_mutex_lock(&s->mu);
+        if (!s->ckpt_wanted) {
+            s->ckpt_wanted = true;
+            pthread_cond_signal(&s->ckpt_cv);
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    return SQLITE_OK;
+}
+
+static void *ckpt_main(void *arg)
+{
+    sq_store *s = arg;
+    pthread_setname_np(pthread_self(), "hh-checkpoint");
+    for (;;) {
+        pthread_mutex_lock(&s->mu);
+        while (!s->ckpt_wanted && !s->stopping) pthread_cond_wait(&s->ckpt_cv, &s->mu);
+        bool stop = s->stopping;
+        s->ckpt_wanted = false;
+        pthread_mutex_unlock(&s->mu);
+        if (stop) break;
+        int log = 0, done = 0;
+        int rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            hh_warn("store.checkpoint_failed", "{s:s}", "error", sqlite3_errmsg(s->ckpt_db));
+    }
+    return NULL;
 }
 
 static void *writer_main(void *arg)
@@ -469,65 +533,13 @@ static void *writer_main(void *arg)
         s->done_tail = tail;
         pthread_cond_signal(&s->done_cv);
         pthread_mutex_unlock(&s->done_mu);
+        /* the batch is handed over: a log the checkpointer could not bring
+         * back to the start is finished here, between batches */
+        if (s->wal_pages >= CHECKPOINT_PAGES_MAX) {
+            s->wal_pages = 0;
+            sqlite3_wal_checkpoint_v2(s->writer_conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        }
     }
-    return NULL;
-}
-
-/* ---- checkpoints ----
- *
- * SQLite checkpoints the WAL inside the COMMIT that takes it past 1000 pages,
- * on the committing thread: the writer would copy those pages into the
- * database file and fsync it while every queued write waits. Instead the
- * writer's WAL hook (called after each commit) wakes a checkpointer thread
- * while the WAL holds 1000 pages or more; with its own connection, it runs
- * PASSIVE checkpoints (they never block the writer) with synchronous=FULL
- * (the WAL is synced before it is copied, the database after). Durability is
- * unchanged: each commit still fsyncs the WAL. Should the WAL reach 20,000
- * pages anyway, the writer checkpoints itself, as SQLite would. */
-
-#define CKPT_PAGES 1000
-#define CKPT_PAGES_INLINE 20000
-
-static int on_wal(void *arg, sqlite3 *db, const char *name, int pages)
-{
-    sq_store *s = arg;
-    if (pages >= CKPT_PAGES_INLINE) {
-        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    } else if (pages >= CKPT_PAGES) {
-        pthread_mutex_lock(&s->ck_mu);
-        s->ck_wanted = true;
-        pthread_cond_signal(&s->ck_cv);
-        pthread_mutex_unlock(&s->ck_mu);
-    }
-    return SQLITE_OK;
-}
-
-static void *checkpointer_main(void *arg)
-{
-    sq_store *s = arg;
-    pthread_setname_np(pthread_self(), "hh-checkpoint");
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(s->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        hh_error("store.checkpointer_open_failed", "{s:s}", "path", s->path);
-        sqlite3_close(db);
-        db = NULL;
-    } else {
-        sqlite3_busy_timeout(db, 5000);
-        sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
-    }
-    for (;;) {
-        pthread_mutex_lock(&s->ck_mu);
-        while (!s->ck_wanted && !s->ck_stopping) pthread_cond_wait(&s->ck_cv, &s->ck_mu);
-        bool stop = s->ck_stopping;
-        s->ck_wanted = false;
-        pthread_mutex_unlock(&s->ck_mu);
-        if (stop) break;
-        if (!db) continue; /* the writer's inline checkpoint bounds the WAL */
-        int rc = sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-            hh_error("store.checkpoint_failed", "{s:s}", "error", sqlite3_errmsg(db));
-    }
-    sqlite3_close(db);
     return NULL;
 }
 
@@ -626,19 +638,17 @@ static void sq_close(hh_store *base)
     pthread_mutex_lock(&s->mu);
     s->stopping = true;
     pthread_cond_broadcast(&s->cv);
+    pthread_cond_broadcast(&s->ckpt_cv);
     pthread_mutex_unlock(&s->mu);
     if (s->writer_started) pthread_join(s->writer, NULL);
-    pthread_mutex_lock(&s->ck_mu);
-    s->ck_stopping = true;
-    pthread_cond_broadcast(&s->ck_cv);
-    pthread_mutex_unlock(&s->ck_mu);
-    if (s->ck_started) pthread_join(s->checkpointer, NULL);
     pthread_mutex_lock(&s->done_mu);
     s->completer_stopping = true;
     pthread_cond_broadcast(&s->done_cv);
     pthread_mutex_unlock(&s->done_mu);
     if (s->completer_started) pthread_join(s->completer, NULL);
-    conn_close(s->writer_conn);
+    if (s->ckpt_started) pthread_join(s->ckpt, NULL);
+    if (s->ckpt_db) sqlite3_close(s->ckpt_db);
+    conn_close(s->writer_conn); /* the last connection: SQLite checkpoints the rest */
     for (sq_conn *c = s->readers, *n; c; c = n) {
         n = c->next_reader;
         conn_close(c);
@@ -649,8 +659,7 @@ static void sq_close(hh_store *base)
     pthread_mutex_destroy(&s->stats_mu);
     pthread_mutex_destroy(&s->done_mu);
     pthread_cond_destroy(&s->done_cv);
-    pthread_mutex_destroy(&s->ck_mu);
-    pthread_cond_destroy(&s->ck_cv);
+    pthread_cond_destroy(&s->ckpt_cv);
     free(s->path);
     free(s);
 }
@@ -685,8 +694,7 @@ hh_status hh_sqlite_open(hh_store **out, const hh_store_config *cfg)
     pthread_mutex_init(&s->stats_mu, NULL);
     pthread_mutex_init(&s->done_mu, NULL);
     pthread_cond_init(&s->done_cv, NULL);
-    pthread_mutex_init(&s->ck_mu, NULL);
-    pthread_cond_init(&s->ck_cv, NULL);
+    pthread_cond_init(&s->ckpt_cv, NULL);
     pthread_key_create(&s->reader_key, NULL);
     if (!s->readonly) {
         s->writer_conn = conn_open(s, false);
@@ -694,12 +702,18 @@ hh_status hh_sqlite_open(hh_store **out, const hh_store_config *cfg)
             sq_close(&s->base);
             return HH_E_STORAGE;
         }
-        if (pthread_create(&s->checkpointer, NULL, checkpointer_main, s) != 0) {
+        /* checkpoints leave the writer: its own connection, its own thread */
+        if (sqlite3_open_v2(s->path, &s->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
             sq_close(&s->base);
             return HH_E_STORAGE;
         }
-        s->ck_started = true;
-        sqlite3_wal_hook(s->writer_conn->db, on_wal, s); /* replaces the automatic checkpoint */
+        sqlite3_busy_timeout(s->ckpt_db, 0);
+        sqlite3_wal_hook(s->writer_conn->db, wal_hook, s);
+        if (pthread_create(&s->ckpt, NULL, ckpt_main, s) != 0) {
+            sq_close(&s->base);
+            return HH_E_STORAGE;
+        }
+        s->ckpt_started = true;
         if (pthread_create(&s->completer, NULL, completer_main, s) != 0) {
             sq_close(&s->base);
             return HH_E_STORAGE;

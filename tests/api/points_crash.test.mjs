@@ -6,7 +6,9 @@
 // `huohua check` finds the ledger and the stock consistent. Twice. Then copies
 // of the database are tampered with, one way each (an account balance, an
 // entry, a lot, a negative balance, coupon, prize, envelope and sample stock,
-// a coupon redeemed twice): `huohua check` exits 1 naming the broken invariant.
+// a coupon redeemed twice, gift stock, a gift order without its spend or its
+// refund, a campaign over budget): `huohua check` exits 1 naming the broken
+// invariant.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -32,6 +34,14 @@ before(async () => {
     members.push({ id: r.json.member.id, token: r.json.token });
     const a = await s.api('POST', `/api/members/${r.json.member.id}/points/adjust`, { token: T, body: { points: 1000, reason: '压测初始' } });
     assert.equal(a.status, 201, a.text);
+  }
+  // two gift orders (one cancelled), so the gift checks have orders and points to look at
+  const gift = await s.api('POST', '/api/gifts', { token: T, body: { name: '校验礼品', brand_id: 1, points: 100, stock: 5 } });
+  assert.equal(gift.status, 201, gift.text);
+  for (const cancel of [false, true]) {
+    const o = await s.api('POST', '/api/member/gift-orders', { token: members[0].token, body: { gift_id: gift.json.id, fulfilment: 'pickup', store_id: 1 } });
+    assert.equal(o.status, 201, o.text);
+    if (cancel) assert.equal((await s.api('POST', `/api/member/gift-orders/${o.json.id}/cancel`, { token: members[0].token })).status, 200);
   }
 });
 after(async () => { await s?.stop(); });
@@ -144,8 +154,17 @@ test('tampered copies of the database fail huohua check, naming the invariant', 
       "INSERT INTO envelope_pools (id, enterprise_id, brand_id, name, mode, amount_fen, budget_fen, remaining_fen, count_total, count_remaining, created_at, updated_at) VALUES (777, 1, 1, 'e', 'fixed', 100, 1000, 1000, 10, 10, 0, 0); INSERT INTO red_envelopes (enterprise_id, pool_id, member_id, amount_fen, source, status, provider, created_at) VALUES (1, 777, 1, 100, 'admin', 'pending', '', 0)"],
     ['sample stock that does not add up', 'samples.offer_stock',
       "INSERT INTO sample_offers (enterprise_id, brand_id, name, stock, remaining, created_at, updated_at) VALUES (1, 1, 's', 5, 6, 0, 0)"],
+    // the partial unique index refuses a second live redemption; without it the check still sees one
     ['a coupon redeemed twice', 'coupons.redeemed_once',
-      "INSERT INTO coupon_templates (id, enterprise_id, brand_id, name, kind, value_fen, validity, valid_days, issued, created_at, updated_at) VALUES (778, 1, 1, 't', 'cash', 100, 'relative', 3, 1, 0, 0); INSERT INTO coupons (id, enterprise_id, template_id, code, member_id, source, status, issued_at) VALUES (778, 1, 778, 'ABCDEFGHJKLM', 1, 'admin', 'redeemed', 0); INSERT INTO redemptions (enterprise_id, coupon_id, member_id, brand_id, store_id, account_id, method, at) VALUES (1, 778, 1, 1, 1, 1, 'coupon_code', 0), (1, 778, 1, 1, 1, 1, 'coupon_code', 1)"],
+      "DROP INDEX redemptions_live; INSERT INTO coupon_templates (id, enterprise_id, brand_id, name, kind, value_fen, validity, valid_days, issued, created_at, updated_at) VALUES (778, 1, 1, 't', 'cash', 100, 'relative', 3, 1, 0, 0); INSERT INTO coupons (id, enterprise_id, template_id, code, member_id, source, status, issued_at) VALUES (778, 1, 778, 'ABCDEFGHJKLM', 1, 'admin', 'redeemed', 0); INSERT INTO redemptions (enterprise_id, coupon_id, member_id, brand_id, store_id, account_id, method, at) VALUES (1, 778, 1, 1, 1, 1, 'coupon_code', 0), (1, 778, 1, 1, 1, 1, 'coupon_code', 1)"],
+    ['gift stock that does not add up', 'gifts.stock',
+      'UPDATE gifts SET remaining = remaining + 1 WHERE id = (SELECT min(id) FROM gifts)'],
+    ['a live gift order without its points spend', 'gifts.order_points',
+      "UPDATE gift_orders SET spend_txn_id = NULL WHERE id = (SELECT min(id) FROM gift_orders WHERE status <> 'cancelled')"],
+    ['a gift order cancelled without its refund', 'gifts.order_points',
+      "UPDATE gifts SET remaining = remaining + 1 WHERE id = (SELECT gift_id FROM gift_orders WHERE id = (SELECT min(id) FROM gift_orders WHERE status <> 'cancelled')); UPDATE gift_orders SET status = 'cancelled' WHERE id = (SELECT min(id) FROM gift_orders WHERE status <> 'cancelled')"],
+    ['a campaign over its budget', 'campaigns.limits',
+      "INSERT INTO campaigns (enterprise_id, brand_id, name, starts_at, ends_at, status, budget_fen, spent_fen, created_at, updated_at) VALUES (1, 1, 'b', 0, 1, 'ended', 100, 101, 0, 0)"],
   ];
   for (const [what, name, sql] of tampers) {
     await t.test(`${what} → ${name}`, async () => {

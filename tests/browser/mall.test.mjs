@@ -45,7 +45,7 @@ describe('gift mall: list → order → hand over; referrals and stars', { skip:
     await admin.click('[data-test=new-gift]');
     await ui.save();
     await ui.field('name').locator('.hh-field-error').waitFor();
-    await ui.field('name').locator('input').fill('澄光精华小样 5ml');
+    await ui.field('name').locator('input').fill('澄光限定香氛礼盒');
     await pick(admin, ui.drawer, 'brand_id', '澄光');
     await ui.field('points').locator('input').fill('300');
     await ui.field('stock').locator('input').fill('20');
@@ -53,8 +53,8 @@ describe('gift mall: list → order → hand over; referrals and stars', { skip:
     await shot(admin, 'mall-01-new-gift');
     await ui.save();
     await ui.closed();
-    await ui.row('澄光精华小样').waitFor();
-    assert.match(await ui.row('澄光精华小样').textContent(), /300 积分/);
+    await ui.row('澄光限定香氛礼盒').waitFor();
+    assert.match(await ui.row('澄光限定香氛礼盒').textContent(), /300 积分/);
     await shot(admin, 'mall-02-catalogue');
     assert.deepEqual(admin.errors, []);
   });
@@ -63,10 +63,10 @@ describe('gift mall: list → order → hand over; referrals and stars', { skip:
     await phone.context().addCookies([{ name: 'hh_member', value: memberToken, url: srv.url }]);
     await phone.goto(srv.url + '/m/#/me');
     await phone.locator('[data-test=link-mall]').click();
-    await phone.locator('[data-test=gift]', { hasText: '澄光精华小样' }).waitFor();
+    await phone.locator('[data-test=gift]', { hasText: '澄光限定香氛礼盒' }).waitFor();
     assert.match(await phone.locator('[data-test=balance]').textContent(), /\d{3}/);
     await shot(phone, 'mall-03-member-mall');
-    await phone.locator('[data-test=gift]', { hasText: '澄光精华小样' }).locator('[data-test=redeem]').click();
+    await phone.locator('[data-test=gift]', { hasText: '澄光限定香氛礼盒' }).locator('[data-test=redeem]').click();
     await phone.locator('[data-test=store]').waitFor();
     const store = await phone.locator('[data-test=store] option', { hasText: '五角场店' }).first().getAttribute('value');
     await phone.selectOption('[data-test=store]', store);
@@ -76,7 +76,7 @@ describe('gift mall: list → order → hand over; referrals and stars', { skip:
     assert.match(await phone.locator('.mh-done').textContent(), /五角场店/);
     await shot(phone, 'mall-05-ordered');
     await phone.goto(srv.url + '/m/#/mall/orders');
-    await phone.locator('[data-test=order]', { hasText: '澄光精华小样' }).waitFor();
+    await phone.locator('[data-test=order]', { hasText: '澄光限定香氛礼盒' }).waitFor();
     assert.match(await phone.locator('[data-test=order]').first().textContent(), /待领取/);
     await shot(phone, 'mall-06-my-orders');
     assert.deepEqual(phone.errors, []);
@@ -100,7 +100,7 @@ describe('gift mall: list → order → hand over; referrals and stars', { skip:
     await staff.click('[data-test=lookup]');
     const orders = staff.locator('[data-test=pickup-orders]');
     await orders.waitFor();
-    assert.match(await orders.textContent(), /澄光精华小样 5ml × 1/);
+    assert.match(await orders.textContent(), /澄光限定香氛礼盒 × 1/);
     await shot(staff, 'mall-08-staff-pickup');
     await staff.click('[data-test=handover]');
     await staff.click('.hh-modal-actions .hh-btn-primary');
@@ -112,8 +112,8 @@ describe('gift mall: list → order → hand over; referrals and stars', { skip:
   it('the console shows the order completed, the referral rules and the star ranking', async () => {
     const ui = adminHelpers(admin);
     await admin.click('.hh-tabs [data-tab=orders]');
-    await ui.row('澄光精华小样').waitFor();
-    assert.match(await ui.row('澄光精华小样').textContent(), /已完成/);
+    await ui.row('澄光限定香氛礼盒').waitFor();
+    assert.match(await ui.row('澄光限定香氛礼盒').textContent(), /已完成/);
     await shot(admin, 'mall-10-orders');
     await ui.go('referrals');
     await admin.click('.hh-tabs [data-tab=rules]');

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/hh.h"
@@ -63,6 +64,24 @@ static void test_cn_mobile_prefixes(void **state)
     expect_ok("17012345678", NULL, true, "+8617012345678");
     /* an explicit +86 wins over the default region */
     expect_ok("+86 138 1234 5678", "HK", true, "+8613812345678");
+}
+
+/* the bulk import's shortcut answers as the full normalisation does (a sample of
+ * every 7-digit mainland prefix, the import memoises by those) */
+static void test_cn_mobile_valid_agrees(void **state)
+{
+    (void)state;
+    int valid = 0;
+    for (long p = 1000000; p < 2000000; p += 97) {
+        char digits[16], out[HH_PHONE_MAX];
+        snprintf(digits, sizeof digits, "%ld%04ld", p, p % 10000);
+        bool fast = hh_phone_cn_mobile_valid(digits);
+        bool full = hh_phone_normalize(digits, "CN", true, out) == HH_PHONE_OK;
+        if (fast != full) fail_msg("%s: shortcut %d, normalisation %d", digits, fast, full);
+        valid += fast;
+    }
+    assert_true(valid > 1000); /* both answers were seen */
+    assert_true(valid < 10000);
 }
 
 static void test_cn_landline(void **state)
@@ -258,6 +277,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cn_mobile_spellings),
         cmocka_unit_test(test_cn_mobile_prefixes),
+        cmocka_unit_test(test_cn_mobile_valid_agrees),
         cmocka_unit_test(test_cn_landline),
         cmocka_unit_test(test_hk_macau_taiwan),
         cmocka_unit_test(test_other_countries),

@@ -424,6 +424,26 @@ static void test_constraint_violation_is_conflict(void **state)
     assert_int_equal(count_rows(f->store, "after"), 1);
 }
 
+static hh_status insert_then_refuse(hh_db *tx, void *ud)
+{
+    hh_status st = hh_db_run(tx, NULL, "INSERT INTO t (k, v) VALUES (?, 0)", HH_A(HH_S((const char *)ud)));
+    return st != HH_OK ? st : HH_E_INVALID;
+}
+
+/* a command alone in its batch runs without a savepoint: its failure still undoes all it wrote */
+static void test_lone_failed_command_leaves_nothing(void **state)
+{
+    fixture *f = *state;
+    hh_store_stats before = stats_of(f->store);
+    assert_int_equal(hh_store_write_sync(f->store, insert_then_refuse, "lone"), HH_E_INVALID);
+    assert_int_equal(count_rows(f->store, "lone"), 0);
+    assert_int_equal(hh_store_write_sync(f->store, insert_one, "lone-ok"), HH_OK);
+    assert_int_equal(count_rows(f->store, "lone-ok"), 1);
+    hh_store_stats after = stats_of(f->store);
+    assert_int_equal(after.commits - before.commits, 2);
+    assert_int_equal(after.failed_commits, before.failed_commits); /* the transaction itself did not fail */
+}
+
 static hh_status run_returns_ids(hh_db *tx, void *ud)
 {
     hh_result *res = ud;
@@ -725,6 +745,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_batch_max_one_commits_each_command, setup_nobatch,
                                         teardown),
         T(test_constraint_violation_is_conflict),
+        T(test_lone_failed_command_leaves_nothing),
         T(test_run_result),
         T(test_query_row_conventions),
         T(test_query_null_bool_column),

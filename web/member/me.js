@@ -148,8 +148,7 @@ export function meScreen(state) {
   };
 
   const Me = {
-    components: { ProfileForm, AddressForm, WalletEntry },
-    components: { ProfileForm, AddressForm, PointsEntry },
+    components: { ProfileForm, AddressForm, WalletEntry, PointsEntry },
     setup() {
       const profileOpen = ref(false);
       const addrOpen = ref(false);
