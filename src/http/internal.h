@@ -10,5 +10,6 @@
 void hh__render_error(hh_req *r, hh_status st);
 /* Deferred work is finished: resume the suspended connection. */
 void hh__complete(hh_req *r);
+void hh__resp_text(hh_req *r);
 
 #endif

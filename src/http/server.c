@@ -336,18 +336,24 @@ static hh_status dispatch(hh_req *r)
     return hh_fail(r, HH_E_NOT_FOUND, NULL, "页面不存在", "Page not found");
 }
 
+/* A JSON answer a write left as a value (hh_reply on the writer) becomes
+ * its text here, on the HTTP thread. */
+void hh__resp_text(hh_req *r)
+{
+    if (!r->resp_json) return;
+    char *text = json_dumps(r->resp_json, JSON_COMPACT);
+    HH_CHECK(text != NULL);
+    json_decref(r->resp_json);
+    r->resp_json = NULL;
+    free(r->resp);
+    r->resp = text;
+    r->resp_len = strlen(text);
+}
+
 static enum MHD_Result queue_answer(hh_req *r, struct MHD_Connection *c)
 {
     struct MHD_Response *resp;
-    if (r->resp_json) {
-        char *text = json_dumps(r->resp_json, JSON_COMPACT);
-        HH_CHECK(text != NULL);
-        json_decref(r->resp_json);
-        r->resp_json = NULL;
-        free(r->resp);
-        r->resp = text;
-        r->resp_len = strlen(text);
-    }
+    hh__resp_text(r);
     if (r->resp_fd > 0) {
         resp = MHD_create_response_from_fd(r->resp_fd_size, r->resp_fd); /* MHD closes the fd */
         r->resp_fd = 0;

@@ -82,6 +82,7 @@ static hh_req *mkreq(hh_role role, int64_t id, const char *key, const char *body
 
 static void freereq(hh_req *r)
 {
+    json_decref(r->resp_json);
     free(r->resp);
     hh_arena_free(r->arena);
 }
@@ -91,7 +92,9 @@ static hh_status run(hh_req *r, hh_write_fn fn)
 {
     r->write_fn = fn;
     if (r->idem_key) request_hash(r);
-    return hh_store_write_sync(app.store, write_apply, r);
+    hh_status st = hh_store_write_sync(app.store, write_apply, r);
+    hh__resp_text(r); /* as the HTTP thread does before it answers */
+    return st;
 }
 
 static json_t *resp_json(hh_req *r)
