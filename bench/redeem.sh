@@ -57,6 +57,15 @@ log() { printf '%s\n' "$*" >&2; }
 die() { log "bench-redeem: FAIL: $*"; exit 1; }
 jnum() { sed -n "s/.*\"$1\":\([-0-9.eE+]*\).*/\1/p" <<<"$2" | head -n1; }
 metric() { awk -v n="$1" '$1 == n { print $2; found = 1 } END { if (!found) print 0 }' "$2"; }
+# CPU clock ticks (utime+stime) of the server, and of its writer thread (hh-writer)
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+writer_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    [ "$(cat "$t/comm" 2>/dev/null)" = hh-writer ] && awk '{ print $14 + $15 }' "$t/stat" && return
+  done
+  echo 0
+}
 
 for tool in curl sqlite3 cc; do command -v "$tool" >/dev/null 2>&1 || die "$tool is needed"; done
 if [ "$DO_BUILD" = 1 ] && [ -z "${BENCH_BIN:-}" ]; then
@@ -128,8 +137,10 @@ token="$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' <<<"$login")"
 
 curl -sfS "$url/metrics" >"$work/m0.txt"
 log "bench-redeem: ${RATE}/s for ${WARMUP}+${SECONDS_RUN} s over $CONNS connections"
+cpu0="$(proc_ticks "$server_pid")"; wcpu0="$(writer_ticks "$server_pid")"
 out="$("$build/rate" -h 127.0.0.1 -p "$port" -P /api/counter/redemptions -t "$token" -r "$RATE" \
         -d "$SECONDS_RUN" -w "$WARMUP" -c "$CONNS" -f "$work/bodies.txt")" || die "load generator failed: $out"
+cpu1="$(proc_ticks "$server_pid")"; wcpu1="$(writer_ticks "$server_pid")"
 curl -sfS "$url/metrics" >"$work/m1.txt"
 res="$(sed -n 's/^RATE_RESULT //p' <<<"$out")"
 [ -n "$res" ] || die "no result: $out"
@@ -148,9 +159,16 @@ printf '\n%-10s %8s %10s %8s %8s %8s %8s %9s %10s\n' rate/s conns achieved p50-m
 printf '%-10s %8s %10s %8s %8s %8s %8s %9s %10s\n' "$RATE" "$CONNS" "$(jnum achieved_per_s "$res")" "$p50" \
   "$(jnum p90_ms "$res")" "$p99" "$(jnum max_ms "$res")" "$commits" \
   "$(awk -v a="$commands" -v b="$commits" 'BEGIN { printf "%.1f", b ? a / b : 0 }')"
-printf '\nredeemed %s coupons, each once (database = 2xx answers); p99 target < %s ms\n' "$redeemed" "$TARGET_P99_MS"
+hz="$(getconf CLK_TCK)"
+us_all="$(awk -v a="$cpu0" -v b="$cpu1" -v n="$sent" -v hz="$hz" 'BEGIN { printf "%.0f", n ? (b - a) / hz * 1e6 / n : 0 }')"
+us_writer="$(awk -v a="$wcpu0" -v b="$wcpu1" -v n="$sent" -v hz="$hz" 'BEGIN { printf "%.0f", n ? (b - a) / hz * 1e6 / n : 0 }')"
+commit_s="$(awk -v a="$(metric huohua_store_commit_seconds_sum "$work/m0.txt")" -v b="$(metric huohua_store_commit_seconds_sum "$work/m1.txt")" \
+  -v d="$(awk -v s="$SECONDS_RUN" -v w="$WARMUP" 'BEGIN { print s + w }')" 'BEGIN { printf "%.2f", (b - a) / d }')"
+printf '\nserver CPU %s us per redemption (writer thread %s us); the writer spent %s s/s in batches (run + commit + fsync)\n' \
+  "$us_all" "$us_writer" "$commit_s"
+printf 'redeemed %s coupons, each once (database = 2xx answers); p99 target < %s ms\n' "$redeemed" "$TARGET_P99_MS"
 
-json="{\"bench\":\"redeem\",\"at\":\"$stamp\",\"cpu\":\"$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)\",\"ncpu\":$(nproc),\"fs\":\"$fs_type\",\"commits\":$commits,\"commands\":$commands,\"result\":$res}"
+json="{\"bench\":\"redeem\",\"at\":\"$stamp\",\"cpu\":\"$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)\",\"ncpu\":$(nproc),\"fs\":\"$fs_type\",\"commits\":$commits,\"commands\":$commands,\"server_cpu_us_per_redemption\":$us_all,\"writer_cpu_us_per_redemption\":$us_writer,\"writer_busy_s_per_s\":$commit_s,\"result\":$res}"
 printf '%s\n' "$json" >"$results/redeem-$stamp.json"
 log "bench-redeem: wrote bench/results/redeem-$stamp.json"
 if [ "$ENFORCE" = 1 ] && awk -v p="$p99" -v t="$TARGET_P99_MS" 'BEGIN { exit !(p >= t) }'; then

@@ -458,11 +458,16 @@ static hh_status redeem_write(hh_db *tx, hh_req *r)
     if (in->verified_until && in->verified_until < now)
         return hh_fail(r, HH_E_UNPROCESSABLE, "verification", "手机验证已过期（15 分钟），请重新验证",
                        "The phone verification has expired (15 minutes); verify again");
+    /* the redemption's id, known before its row exists (the single writer
+     * numbers rows as SQLite would), so the coupon is updated once */
+    int64_t rid = 0;
+    hh_status st = hh_db_ints(tx, &rid, 1, "SELECT coalesce(max(id), 0) + 1 FROM redemptions", NULL, 0);
+    if (st) return st;
     /* the decision: only an issued coupon inside its window flips, once */
-    hh_status st = hh_db_run(tx, &res,
-                             "UPDATE coupons SET status = 'redeemed', redeemed_at = ?1 WHERE id = ?2 AND status = 'issued'"
-                             " AND coalesce(valid_from, ?1) <= ?1 AND coalesce(valid_to, ?1) >= ?1",
-                             HH_A(HH_I(now), HH_I(coupon_id)));
+    st = hh_db_run(tx, &res,
+                   "UPDATE coupons SET status = 'redeemed', redeemed_at = ?1, redemption_id = ?3 WHERE id = ?2"
+                   " AND status = 'issued' AND coalesce(valid_from, ?1) <= ?1 AND coalesce(valid_to, ?1) >= ?1",
+                   HH_A(HH_I(now), HH_I(coupon_id), HH_I(rid)));
     if (st) return st;
     if (res.changes != 1) {
         /* not issued, or outside its window (now or since the handler looked): say why */
@@ -479,15 +484,12 @@ static hh_status redeem_write(hh_db *tx, hh_req *r)
     }
     int64_t member_id = iget(c, "member_id"), campaign_id = iget(c, "campaign_id"), brand_id = iget(c, "brand_id");
     st = hh_db_run(tx, &res,
-                   "INSERT INTO redemptions (enterprise_id, coupon_id, member_id, brand_id, store_id, staff_id, account_id,"
-                   " campaign_id, method, order_amount_fen, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   HH_A(HH_I(r->who.enterprise_id), HH_I(coupon_id), HH_ID(member_id), HH_I(brand_id),
+                   "INSERT INTO redemptions (id, enterprise_id, coupon_id, member_id, brand_id, store_id, staff_id,"
+                   " account_id, campaign_id, method, order_amount_fen, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   HH_A(HH_I(rid), HH_I(r->who.enterprise_id), HH_I(coupon_id), HH_ID(member_id), HH_I(brand_id),
                         HH_I(in->store_id), HH_ID(r->who.staff_id), HH_I(r->who.id), HH_ID(campaign_id),
                         HH_S(in->method), in->has_order ? HH_I(in->order_amount) : HH_NULL, HH_I(now)));
     if (st) return st;
-    int64_t rid = res.last_id;
-    if ((st = hh_db_run(tx, &res, "UPDATE coupons SET redemption_id = ? WHERE id = ?", HH_A(HH_I(rid), HH_I(coupon_id)))))
-        return st;
     hh_grant g = {.enterprise_id = r->who.enterprise_id, .member_id = member_id, .campaign_id = campaign_id,
                   .store_id = in->store_id, .staff_id = r->who.staff_id, .source = "counter"};
     json_t *props = json_pack("{s:I, s:I, s:I, s:s, s:s}", "coupon_id", (json_int_t)coupon_id, "redemption_id",

@@ -177,9 +177,12 @@ static sq_conn *conn_open(sq_store *s, bool readonly)
     /* the writer keeps the hot indexes of a large member base in memory: a bulk
      * import of 16M members touches both unique indexes (phone, legacy number),
      * about 1 GiB of pages, in every run (pages are allocated as they are used) */
-    /* map as much of the file as SQLite allows (Debian: 2 GiB): reads of a
-     * large member base come from the OS page cache without a copy */
-    sqlite3_exec(db, readonly ? "PRAGMA cache_size=-65536; PRAGMA mmap_size=2147418112"
+    /* the writer maps as much of the file as SQLite allows (Debian: 2 GiB).
+     * Readers do not: a reader drops its whole mapping (munmap, a TLB
+     * shootdown on every core) at the start of each read transaction after
+     * any commit, which under steady writes cost a seventh of the HTTP
+     * threads' CPU (bench/redeem.sh); they read through the page cache. */
+    sqlite3_exec(db, readonly ? "PRAGMA cache_size=-65536; PRAGMA mmap_size=0"
                               : "PRAGMA cache_size=-2097152; PRAGMA mmap_size=2147418112",
                  NULL, NULL, NULL);
     return c;

@@ -646,6 +646,62 @@ static void test_migrations_set_user_version(void **state)
     assert_true(wal);
 }
 
+/* Migration 12 gives a database made with IN-list CHECKs the same CHECKs as
+ * comparisons: what was allowed still is, what was refused still is. */
+static void sql_ok(sqlite3 *db, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) fail_msg("%s: %s", sql, err ? err : "?");
+}
+
+static void test_migration_12_in_lists_become_comparisons(void **state)
+{
+    fixture *f = *state;
+    hh_store_close(f->store);
+    f->store = NULL;
+    /* back to how migrations 8 and 9 used to write them, at version 11 */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sql_ok(db, "PRAGMA writable_schema = ON;"
+               "UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (method = ''member_qr'' OR method = ''coupon_code'' OR"
+               " method = ''phone_otp'')', 'CHECK (method IN (''member_qr'',''coupon_code'',''phone_otp''))')"
+               " WHERE name = 'redemptions';"
+               "UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (claim = ''mail'' OR claim = ''counter'' OR claim ="
+               " ''coupon'' OR claim = ''envelope'')', 'CHECK (claim IN (''counter'',''mail'',''coupon'',''envelope''))')"
+               " WHERE name = 'lottery_draws';"
+               "PRAGMA writable_schema = RESET; PRAGMA user_version = 11;"
+               "CREATE TABLE scratch (x); DROP TABLE scratch;");
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%method IN (%'"
+                                            " OR sql LIKE '%claim IN (%'", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 2);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+
+    f->store = open_store(f->path, 0); /* runs migration 12 */
+    assert_int_equal(user_version(f->store), hh_migrations[hh_migrations_count - 1].version);
+    int64_t n = -1;
+    assert_int_equal(hh_db_int(hh_store_reader(f->store), &n,
+                               "SELECT count(*) FROM sqlite_schema WHERE name IN ('redemptions','coupons','lottery_draws',"
+                               "'points_txns') AND sql LIKE '%CHECK (% IN (%'", NULL, 0), HH_OK);
+    assert_int_equal(n, 0);
+    hh_store_close(f->store);
+    f->store = NULL;
+
+    /* the same values pass and fail as before */
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sql_ok(db, "PRAGMA foreign_keys = OFF;"
+               "INSERT INTO redemptions (enterprise_id, coupon_id, brand_id, store_id, account_id, method, at)"
+               " VALUES (1, 1, 1, 1, 1, 'phone_otp', 0)");
+    assert_int_not_equal(sqlite3_exec(db, "INSERT INTO redemptions (enterprise_id, coupon_id, brand_id, store_id,"
+                                          " account_id, method, at) VALUES (1, 2, 1, 1, 1, 'phone', 0)", NULL, NULL, NULL),
+                         SQLITE_OK);
+    assert_int_equal(sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_CHECK);
+    sqlite3_close(db);
+    f->store = open_store(f->path, 0);
+}
+
 static void test_reopen_keeps_data(void **state)
 {
     fixture *f = *state;
@@ -756,6 +812,7 @@ int main(void)
         T(test_reader_per_thread),
         T(test_migrations_set_user_version),
         T(test_reopen_keeps_data),
+        T(test_migration_12_in_lists_become_comparisons),
         cmocka_unit_test(test_open_fails_cleanly),
         T(test_readonly_store_refuses_writes),
         T(test_backup_is_readable),
