@@ -91,7 +91,10 @@ hh_status hh_h_coupon_templates_list(hh_req *r)
 #define TPL_WHERE                                                                                    \
     " WHERE t.enterprise_id = ?1 AND " HH_SCOPE_BRAND_ID("t.brand_id") " AND (?5 = 0 OR t.brand_id = ?5)" \
     " AND (?6 = 0 OR t.campaign_id = ?6) AND (?7 IS NULL OR t.status = ?7) AND (?8 IS NULL OR"         \
-    " t.kind = ?8) AND (?9 < 0 OR t.claimable = ?9) AND (?10 IS NULL OR instr(t.name, ?10) > 0)"
+    " t.kind = ?8) AND (?9 < 0 OR t.claimable = ?9) AND (?10 IS NULL OR instr(t.name, ?10) > 0)"     \
+    /* a counter prize's own template (made and kept by the lottery) only when prizes are asked for */ \
+    " AND (?8 = 'prize' OR t.id NOT IN (SELECT counter_template_id FROM lottery_prizes"                \
+    " WHERE enterprise_id = ?1 AND counter_template_id IS NOT NULL))"
     json_t *items;
     st = hh_db_query(db, &items, TPL_COLS TPL_WHERE " ORDER BY t.id DESC LIMIT ?11 OFFSET ?12",
                      HH_A(HH_SCOPE_ARGS(r), HH_I(brand_id), HH_I(campaign_id), HH_S(status), HH_S(kind),

@@ -56,6 +56,11 @@ test('a prize pool: prizes with live stock and odds, the no-prize outcome, the s
   assert.ok(a.counter_template_id > 0, 'a hidden coupon template of kind prize');
   const tpl = (await sqlite(s, `SELECT kind, claimable, validity, valid_days, status FROM coupon_templates WHERE id = ${a.counter_template_id}`)).trim();
   assert.equal(tpl, 'prize|0|relative|14|active');
+  // the lottery keeps that template: the coupon template list shows it only when prizes are asked for
+  const listed = ok(await s.api('GET', '/api/coupon-templates?limit=200', { token: T }));
+  assert.ok(!listed.items.some((t) => t.id === a.counter_template_id), 'not among the coupon templates');
+  const prizes = ok(await s.api('GET', '/api/coupon-templates?kind=prize&limit=200', { token: T }));
+  assert.ok(prizes.items.some((t) => t.id === a.counter_template_id), 'listed under kind=prize');
   const b = ok(await prize(c.id, { name: '正装精华 50ml', value_fen: 5000000, stock: 1, weight: 1, daily_cap: 1, fulfilment: 'mail' }), 201);
   assert.equal(b.value_fen, 5000000, 'exactly 50,000 yuan is allowed');
   await expectError(await prize(c.id, { name: '汽车', value_fen: 5000001, stock: 1, weight: 1, fulfilment: 'mail' }), 422, 'value_fen');
