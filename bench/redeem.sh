@@ -28,6 +28,9 @@
 #   BENCH_BUILD          1: (re)build build-bench/huohua (Release) [1]
 #   BENCH_BIN            use this huohua binary instead (no build)
 #   BENCH_ENFORCE        1: exit 1 when p99 >= 5 ms or fewer answers than sent [0]
+#   BENCH_BASELINE       1: the same load again against a server with batching
+#                        off (--batch-max 1: one transaction and fsync per
+#                        redemption), on a copy of the seeded database [1]
 #
 # Exits non-zero when anything fails: build, seeding, server start, login, a
 # non-2xx answer, a socket error, or redemptions in the database differing
@@ -45,6 +48,7 @@ SERVER_THREADS="${BENCH_SERVER_THREADS:-}"
 TMPBASE="${BENCH_TMPDIR:-$root/bench/results}"
 DO_BUILD="${BENCH_BUILD:-1}"
 ENFORCE="${BENCH_ENFORCE:-0}"
+BASELINE="${BENCH_BASELINE:-1}"
 TARGET_P99_MS=5
 
 build="$root/build-bench"
@@ -78,11 +82,15 @@ cc -O2 -Wall -o "$build/rate" "$root/bench/rate.c"
 
 work="$(mktemp -d "$TMPBASE/tmp.XXXXXX")"
 server_pid=""
-cleanup() {
+stop_server() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
   fi
+  server_pid=""
+}
+cleanup() {
+  stop_server
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -114,61 +122,94 @@ COMMIT;
 SQL
 sqlite3 "$db" "SELECT json_object('code', code, 'method', 'coupon_code') FROM coupons
                WHERE template_id = (SELECT max(id) FROM coupon_templates) ORDER BY id" >"$work/bodies.txt"
+# the baseline redeems the same coupons in a copy taken before any is redeemed
+[ "$BASELINE" = 1 ] && { sqlite3 "$db" ".timeout 5000" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null; cp "$db" "$work/baseline.db"; }
 
-# ---- the server ---------------------------------------------------------------
+# ---- one measured run: start a server on $1 with extra arguments, send, check --------
+# Sets R_* for the report.
+run_once() {
+  local name="$1" dbfile="$2"; shift 2
+  local args=(serve --db "$dbfile" --port 0 --listen 127.0.0.1 "$@")
+  [ -n "$SERVER_THREADS" ] && args+=(--threads "$SERVER_THREADS")
+  "$bin" "${args[@]}" >"$work/server-$name.log" 2>&1 &
+  server_pid=$!
+  local port="" url login token out res
+  for _ in $(seq 1 300); do
+    port="$(sed -n 's#^huohua listening on http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$work/server-$name.log" | head -n1)"
+    [ -n "$port" ] && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server-$name.log" >&2; die "[$name] server exited"; }
+    sleep 0.1
+  done
+  [ -n "$port" ] || die "[$name] server did not start"
+  url="http://127.0.0.1:$port"
+  login="$(curl -sfS -X POST -H 'Content-Type: application/json' -d '{"login":"ba001","password":"huohua123"}' \
+           "$url/api/auth/login")" || die "[$name] login failed"
+  token="$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' <<<"$login")"
+  [ -n "$token" ] || die "[$name] no token in $login"
 
-args=(serve --db "$db" --port 0 --listen 127.0.0.1)
-[ -n "$SERVER_THREADS" ] && args+=(--threads "$SERVER_THREADS")
-"$bin" "${args[@]}" >"$work/server.log" 2>&1 &
-server_pid=$!
-port=""
-for _ in $(seq 1 300); do
-  port="$(sed -n 's#^huohua listening on http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$work/server.log" | head -n1)"
-  [ -n "$port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; die "server exited"; }
-  sleep 0.1
-done
-[ -n "$port" ] || die "server did not start"
-url="http://127.0.0.1:$port"
-login="$(curl -sfS -X POST -H 'Content-Type: application/json' -d '{"login":"ba001","password":"huohua123"}' \
-         "$url/api/auth/login")" || die "login failed"
-token="$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' <<<"$login")"
-[ -n "$token" ] || die "no token in $login"
+  curl -sfS "$url/metrics" >"$work/m0.txt"
+  log "bench-redeem: [$name] ${RATE}/s for ${WARMUP}+${SECONDS_RUN} s over $CONNS connections"
+  local cpu0 wcpu0 cpu1 wcpu1
+  local t0 t1
+  t0="$(date +%s.%N)"; cpu0="$(proc_ticks "$server_pid")"; wcpu0="$(writer_ticks "$server_pid")"
+  out="$("$build/rate" -h 127.0.0.1 -p "$port" -P /api/counter/redemptions -t "$token" -r "$RATE" \
+          -d "$SECONDS_RUN" -w "$WARMUP" -c "$CONNS" -f "$work/bodies.txt")" || die "[$name] load generator failed: $out"
+  cpu1="$(proc_ticks "$server_pid")"; wcpu1="$(writer_ticks "$server_pid")"; t1="$(date +%s.%N)"
+  curl -sfS "$url/metrics" >"$work/m1.txt"
+  stop_server
+  res="$(sed -n 's/^RATE_RESULT //p' <<<"$out")"
+  [ -n "$res" ] || die "[$name] no result: $out"
 
-curl -sfS "$url/metrics" >"$work/m0.txt"
-log "bench-redeem: ${RATE}/s for ${WARMUP}+${SECONDS_RUN} s over $CONNS connections"
-cpu0="$(proc_ticks "$server_pid")"; wcpu0="$(writer_ticks "$server_pid")"
-out="$("$build/rate" -h 127.0.0.1 -p "$port" -P /api/counter/redemptions -t "$token" -r "$RATE" \
-        -d "$SECONDS_RUN" -w "$WARMUP" -c "$CONNS" -f "$work/bodies.txt")" || die "load generator failed: $out"
-cpu1="$(proc_ticks "$server_pid")"; wcpu1="$(writer_ticks "$server_pid")"
-curl -sfS "$url/metrics" >"$work/m1.txt"
-res="$(sed -n 's/^RATE_RESULT //p' <<<"$out")"
-[ -n "$res" ] || die "no result: $out"
+  local ok bad sent redeemed hz
+  ok="$(jnum ok_2xx "$res")"; bad="$(jnum non_2xx "$res")"; sent="$(jnum sent "$res")"
+  redeemed="$(sqlite3 "$dbfile" ".timeout 5000" "SELECT count(*) FROM redemptions")"
+  [ "$bad" = 0 ] || die "[$name] $bad non-2xx answers (see $work/server-$name.log)"
+  [ "$redeemed" = "$sent" ] || die "[$name] $sent redemptions sent, $redeemed in the database"
+  R_res="$res"; R_redeemed="$redeemed"
+  R_commits=$(( $(metric huohua_store_commits_total "$work/m1.txt") - $(metric huohua_store_commits_total "$work/m0.txt") ))
+  R_commands=$(( $(metric huohua_store_commands_total "$work/m1.txt") - $(metric huohua_store_commands_total "$work/m0.txt") ))
+  hz="$(getconf CLK_TCK)"
+  R_us_all="$(awk -v a="$cpu0" -v b="$cpu1" -v n="$sent" -v hz="$hz" 'BEGIN { printf "%.0f", n ? (b - a) / hz * 1e6 / n : 0 }')"
+  R_us_writer="$(awk -v a="$wcpu0" -v b="$wcpu1" -v n="$sent" -v hz="$hz" 'BEGIN { printf "%.0f", n ? (b - a) / hz * 1e6 / n : 0 }')"
+  R_commit_s="$(awk -v a="$(metric huohua_store_commit_seconds_sum "$work/m0.txt")" \
+    -v b="$(metric huohua_store_commit_seconds_sum "$work/m1.txt")" \
+    -v d="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" 'BEGIN { printf "%.2f", (b - a) / d }')"
+}
 
-# ---- check and report -----------------------------------------------------------
+row() {
+  printf '%-12s %8s %8s %10s %8s %8s %8s %8s %9s %7s %8s %8s %7s\n' "$1" "$RATE" "$CONNS" \
+    "$(jnum achieved_per_s "$R_res")" "$(jnum p50_ms "$R_res")" "$(jnum p90_ms "$R_res")" "$(jnum p99_ms "$R_res")" \
+    "$(jnum max_ms "$R_res")" "$R_commits" "$(awk -v a="$R_commands" -v b="$R_commits" 'BEGIN { printf "%.1f", b ? a / b : 0 }')" \
+    "$R_us_all" "$R_us_writer" "$R_commit_s"
+}
+row_json() {
+  printf '{"commits":%s,"commands":%s,"server_cpu_us_per_redemption":%s,"writer_cpu_us_per_redemption":%s,"writer_busy_s_per_s":%s,"result":%s}' \
+    "$R_commits" "$R_commands" "$R_us_all" "$R_us_writer" "$R_commit_s" "$R_res"
+}
 
-ok="$(jnum ok_2xx "$res")"; bad="$(jnum non_2xx "$res")"; sent="$(jnum sent "$res")"
-redeemed="$(sqlite3 "$db" ".timeout 5000" "SELECT count(*) FROM redemptions")"
-commits=$(( $(metric huohua_store_commits_total "$work/m1.txt") - $(metric huohua_store_commits_total "$work/m0.txt") ))
-commands=$(( $(metric huohua_store_commands_total "$work/m1.txt") - $(metric huohua_store_commands_total "$work/m0.txt") ))
-[ "$bad" = 0 ] || die "$bad non-2xx answers (see $work/server.log)"
-[ "$redeemed" = "$sent" ] || die "$sent redemptions sent, $redeemed in the database"
+run_once huohua "$db"
+main_row="$(row huohua)"; main_json="$(row_json)"; p99="$(jnum p99_ms "$R_res")"; redeemed="$R_redeemed"
+base_row=""; base_json="null"; base_p99=""
+if [ "$BASELINE" = 1 ]; then
+  run_once batching-off "$work/baseline.db" --batch-max 1
+  base_row="$(row batching-off)"; base_json="$(row_json)"; base_p99="$(jnum p99_ms "$R_res")"
+fi
 
-p50="$(jnum p50_ms "$res")"; p99="$(jnum p99_ms "$res")"
-printf '\n%-10s %8s %10s %8s %8s %8s %8s %9s %10s\n' rate/s conns achieved p50-ms p90-ms p99-ms max-ms commits batch
-printf '%-10s %8s %10s %8s %8s %8s %8s %9s %10s\n' "$RATE" "$CONNS" "$(jnum achieved_per_s "$res")" "$p50" \
-  "$(jnum p90_ms "$res")" "$p99" "$(jnum max_ms "$res")" "$commits" \
-  "$(awk -v a="$commands" -v b="$commits" 'BEGIN { printf "%.1f", b ? a / b : 0 }')"
-hz="$(getconf CLK_TCK)"
-us_all="$(awk -v a="$cpu0" -v b="$cpu1" -v n="$sent" -v hz="$hz" 'BEGIN { printf "%.0f", n ? (b - a) / hz * 1e6 / n : 0 }')"
-us_writer="$(awk -v a="$wcpu0" -v b="$wcpu1" -v n="$sent" -v hz="$hz" 'BEGIN { printf "%.0f", n ? (b - a) / hz * 1e6 / n : 0 }')"
-commit_s="$(awk -v a="$(metric huohua_store_commit_seconds_sum "$work/m0.txt")" -v b="$(metric huohua_store_commit_seconds_sum "$work/m1.txt")" \
-  -v d="$(awk -v s="$SECONDS_RUN" -v w="$WARMUP" 'BEGIN { print s + w }')" 'BEGIN { printf "%.2f", (b - a) / d }')"
-printf '\nserver CPU %s us per redemption (writer thread %s us); the writer spent %s s/s in batches (run + commit + fsync)\n' \
-  "$us_all" "$us_writer" "$commit_s"
-printf 'redeemed %s coupons, each once (database = 2xx answers); p99 target < %s ms\n' "$redeemed" "$TARGET_P99_MS"
+# ---- report -------------------------------------------------------------------------
 
-json="{\"bench\":\"redeem\",\"at\":\"$stamp\",\"cpu\":\"$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)\",\"ncpu\":$(nproc),\"fs\":\"$fs_type\",\"commits\":$commits,\"commands\":$commands,\"server_cpu_us_per_redemption\":$us_all,\"writer_cpu_us_per_redemption\":$us_writer,\"writer_busy_s_per_s\":$commit_s,\"result\":$res}"
+printf '\n%-12s %8s %8s %10s %8s %8s %8s %8s %9s %7s %8s %8s %7s\n' system rate/s conns achieved p50-ms p90-ms \
+  p99-ms max-ms commits batch us/red writ-us busy
+printf '%s\n' "$main_row"
+[ -n "$base_row" ] && printf '%s\n' "$base_row"
+printf '\ncolumns : us/red = server CPU microseconds per redemption, writ-us = of which the writer thread;\n'
+printf '          busy = seconds per second the writer spent running, committing and fsyncing batches\n'
+[ -n "$base_p99" ] && printf 'ratio   : p99 batching off / huohua = %s\n' \
+  "$(awk -v a="$base_p99" -v b="$p99" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')"
+printf 'check   : redeemed %s coupons, each once (database = 2xx answers)\n' "$redeemed"
+printf 'target  : p99 %s ms at %s/s (target < %s ms: %s)\n' "$p99" "$RATE" "$TARGET_P99_MS" \
+  "$(awk -v p="$p99" -v t="$TARGET_P99_MS" 'BEGIN { print (p < t) ? "met" : "MISSED" }')"
+
+json="{\"bench\":\"redeem\",\"at\":\"$stamp\",\"cpu\":\"$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)\",\"ncpu\":$(nproc),\"fs\":\"$fs_type\",\"huohua\":$main_json,\"batching_off\":$base_json}"
 printf '%s\n' "$json" >"$results/redeem-$stamp.json"
 log "bench-redeem: wrote bench/results/redeem-$stamp.json"
 if [ "$ENFORCE" = 1 ] && awk -v p="$p99" -v t="$TARGET_P99_MS" 'BEGIN { exit !(p >= t) }'; then
