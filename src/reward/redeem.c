@@ -485,10 +485,12 @@ static hh_status redeem_write(hh_db *tx, hh_req *r)
     int64_t member_id = iget(c, "member_id"), campaign_id = iget(c, "campaign_id"), brand_id = iget(c, "brand_id");
     st = hh_db_run(tx, &res,
                    "INSERT INTO redemptions (id, enterprise_id, coupon_id, member_id, brand_id, store_id, staff_id,"
-                   " account_id, campaign_id, method, order_amount_fen, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   " account_id, campaign_id, method, order_amount_fen, at, cash_value_fen)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    HH_A(HH_I(rid), HH_I(r->who.enterprise_id), HH_I(coupon_id), HH_ID(member_id), HH_I(brand_id),
                         HH_I(in->store_id), HH_ID(r->who.staff_id), HH_I(r->who.id), HH_ID(campaign_id),
-                        HH_S(in->method), in->has_order ? HH_I(in->order_amount) : HH_NULL, HH_I(now)));
+                        HH_S(in->method), in->has_order ? HH_I(in->order_amount) : HH_NULL, HH_I(now),
+                        !strcmp(sget(c, "kind"), "cash") ? HH_I(iget(c, "value_fen")) : HH_NULL));
     if (st) return st;
     hh_grant g = {.enterprise_id = r->who.enterprise_id, .member_id = member_id, .campaign_id = campaign_id,
                   .store_id = in->store_id, .staff_id = r->who.staff_id, .source = "counter"};

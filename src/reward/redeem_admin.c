@@ -141,10 +141,9 @@ static hh_status list_reply(hh_req *r, hh_db *db, const list_filter *f, int64_t 
                    "SELECT count(*) AS total, count(*) FILTER (WHERE rd.undone_at IS NULL) AS redeemed,"
                    " count(*) FILTER (WHERE rd.undone_at IS NOT NULL) AS undone,"
                    " coalesce(sum(rd.order_amount_fen) FILTER (WHERE rd.undone_at IS NULL), 0) AS order_amount_fen,"
-                   " coalesce(sum(t.value_fen) FILTER (WHERE rd.undone_at IS NULL AND t.kind = 'cash'), 0) AS cash_value_fen,"
+                   " coalesce(sum(rd.cash_value_fen) FILTER (WHERE rd.undone_at IS NULL), 0) AS cash_value_fen,"
                    " count(DISTINCT rd.member_id) FILTER (WHERE rd.undone_at IS NULL) AS members"
-                   " FROM redemptions rd JOIN coupons c ON c.id = rd.coupon_id JOIN coupon_templates t"
-                   " ON t.id = c.template_id" LIST_WHERE,
+                   " FROM redemptions rd" LIST_WHERE,
                    HH_A(LIST_ARGS));
 #undef LIST_ARGS
     if (st) {

@@ -667,6 +667,14 @@ const hh_migration hh_migrations[] = {
      "PRAGMA writable_schema = RESET;"
      "CREATE TABLE hh_migration_12 (x);"
      "DROP TABLE hh_migration_12;"},
+    {13, "the cash value of a redeemed coupon on its redemption",
+     /* the redemption list's totals summed the cash value by joining every
+      * redemption in the filter to its coupon and template: 0.6 s of the
+      * list's 1.1 s at 1M redemptions. The value as it was when the coupon
+      * was redeemed (NULL: not a cash coupon) is kept on the row instead. */
+     "ALTER TABLE redemptions ADD COLUMN cash_value_fen INTEGER;"
+     "UPDATE redemptions SET cash_value_fen = (SELECT t.value_fen FROM coupons c JOIN coupon_templates t"
+     "  ON t.id = c.template_id WHERE c.id = redemptions.coupon_id AND t.kind = 'cash');"},
 };
 
 const size_t hh_migrations_count = sizeof(hh_migrations) / sizeof(hh_migrations[0]);

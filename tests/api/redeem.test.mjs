@@ -600,6 +600,10 @@ test('admin list: filters, totals, scope (brand managers see their brands), mask
   const sum = all.json.items.filter((x) => !x.undone_at && x.order_amount_fen).reduce((a, x) => a + x.order_amount_fen, 0);
   assert.equal(all.json.totals.order_amount_fen, sum);
   assert.ok(all.json.totals.cash_value_fen > 0);
+  assert.ok(all.json.items.length === all.json.total, 'one page holds them all');
+  const cash = all.json.items.filter((x) => !x.undone_at && x.kind === 'cash');
+  assert.equal(all.json.totals.cash_value_fen, cash.reduce((a, x) => a + x.value_fen, 0),
+    'the cash value of the live redemptions of cash coupons');
   const only = (q, pred, token = T) => s.api('GET', `/api/redemptions?limit=500&${q}`, { token }).then((r) => {
     assert.equal(r.status, 200, r.text);
     assert.ok(r.json.items.length > 0, `${q}: some rows`);

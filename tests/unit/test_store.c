@@ -648,7 +648,8 @@ static void test_migrations_set_user_version(void **state)
 
 /* Migration 12 turns the IN-list CHECKs of migrations 8 and 9 on the hot
  * tables into comparisons, in a new database and in one made before it: what
- * was allowed still is, what was refused still is. */
+ * was allowed still is, what was refused still is. Migration 13 gives the
+ * redemptions made before it their cash value. */
 static void sql_ok(sqlite3 *db, const char *sql)
 {
     char *err = NULL;
@@ -664,7 +665,7 @@ static int64_t in_list_checks(hh_store *s)
     return n;
 }
 
-static void test_migration_12_in_lists_become_comparisons(void **state)
+static void test_migrations_12_13_on_an_older_database(void **state)
 {
     fixture *f = *state;
     assert_int_equal(in_list_checks(f->store), 0); /* a new database went through it */
@@ -681,7 +682,16 @@ static void test_migration_12_in_lists_become_comparisons(void **state)
                " ''coupon'' OR claim = ''envelope'')', 'CHECK (claim IN (''counter'',''mail'',''coupon'',''envelope''))')"
                " WHERE name = 'lottery_draws';"
                "PRAGMA writable_schema = RESET; PRAGMA user_version = 11;"
-               "CREATE TABLE scratch (x); DROP TABLE scratch;");
+               "ALTER TABLE redemptions DROP COLUMN cash_value_fen;" /* migration 13's */
+               /* a cash and a gift coupon redeemed before migration 13 */
+               "PRAGMA foreign_keys = OFF;"
+               "INSERT INTO coupon_templates (id, enterprise_id, brand_id, name, kind, value_fen, validity, created_at,"
+               " updated_at) VALUES (901, 1, 1, 'cash', 'cash', 1234, 'relative', 0, 0),"
+               " (902, 1, 1, 'gift', 'gift', 5000, 'relative', 0, 0);"
+               "INSERT INTO coupons (id, enterprise_id, template_id, code, source, status, issued_at) VALUES"
+               " (901, 1, 901, 'C901', 'admin', 'redeemed', 0), (902, 1, 902, 'C902', 'admin', 'redeemed', 0);"
+               "INSERT INTO redemptions (enterprise_id, coupon_id, brand_id, store_id, account_id, method, at) VALUES"
+               " (1, 901, 1, 1, 1, 'coupon_code', 0), (1, 902, 1, 1, 1, 'coupon_code', 0);");
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%method IN (%'"
                                             " OR sql LIKE '%claim IN (%'", -1, &st, NULL), SQLITE_OK);
@@ -693,6 +703,14 @@ static void test_migration_12_in_lists_become_comparisons(void **state)
     f->store = open_store(f->path, 0); /* runs migration 12 */
     assert_int_equal(user_version(f->store), hh_migrations[hh_migrations_count - 1].version);
     assert_int_equal(in_list_checks(f->store), 0);
+    /* migration 13 filled in the cash value of what was redeemed before */
+    int64_t v[2] = {-1, -1};
+    assert_int_equal(hh_db_ints(hh_store_reader(f->store), v, 2,
+                                "SELECT (SELECT cash_value_fen FROM redemptions WHERE coupon_id = 901),"
+                                " (SELECT cash_value_fen IS NULL FROM redemptions WHERE coupon_id = 902)", NULL, 0),
+                     HH_OK);
+    assert_int_equal(v[0], 1234);
+    assert_int_equal(v[1], 1); /* not a cash coupon */
     hh_store_close(f->store);
     f->store = NULL;
 
@@ -819,7 +837,7 @@ int main(void)
         T(test_reader_per_thread),
         T(test_migrations_set_user_version),
         T(test_reopen_keeps_data),
-        T(test_migration_12_in_lists_become_comparisons),
+        T(test_migrations_12_13_on_an_older_database),
         cmocka_unit_test(test_open_fails_cleanly),
         T(test_readonly_store_refuses_writes),
         T(test_backup_is_readable),
