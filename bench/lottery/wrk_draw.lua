@@ -38,19 +38,20 @@ end
 
 local path = "/api/member/lottery/" .. campaign .. "/draws"
 local body = '{"entry":"free"}'
-local threads = {}
 local thread_no = 0
+
+-- the counting and the BENCH_RESULT line: bench/wrk/report.lua
+rate_key = "draws_per_s"
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "../wrk/report.lua")
 
 function setup(thread)
   thread_no = thread_no + 1
   thread:set("thread_no", thread_no)
-  table.insert(threads, thread)
+  table.insert(report_threads, thread)
 end
 
 function init(args)
-  ok_2xx = 0
-  non_2xx = 0
-  first_bad = ""
+  report_init()
   -- each thread walks the list from its own offset (thread k of n starts
   -- k/n of the way in), so two connections draw for the same member at the
   -- same time only when there are fewer members than connections
@@ -66,43 +67,4 @@ function request()
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. t,
   }, body)
-end
-
-function response(status, headers, body)
-  if status >= 200 and status < 300 then
-    ok_2xx = ok_2xx + 1
-  else
-    non_2xx = non_2xx + 1
-    if first_bad == "" then
-      first_bad = tostring(status) .. " " .. string.sub(body or "", 1, 200)
-    end
-  end
-end
-
-local function jstr(s)
-  s = string.gsub(s, '[%c"\\]', function(c)
-    return string.format("\\u%04x", string.byte(c))
-  end)
-  return '"' .. s .. '"'
-end
-
-function done(summary, latency, requests)
-  local ok, bad, sample = 0, 0, ""
-  for _, t in ipairs(threads) do
-    ok = ok + t:get("ok_2xx")
-    bad = bad + t:get("non_2xx")
-    local fb = t:get("first_bad")
-    if sample == "" and fb and fb ~= "" then sample = fb end
-  end
-  local e = summary.errors
-  local secs = summary.duration / 1e6
-  io.write(string.format(
-    'BENCH_RESULT {"duration_s":%.3f,"requests":%d,"ok_2xx":%d,"non_2xx":%d,' ..
-    '"draws_per_s":%.1f,"lat_mean_ms":%.3f,"lat_p50_ms":%.3f,"lat_p90_ms":%.3f,' ..
-    '"lat_p99_ms":%.3f,"lat_p999_ms":%.3f,"lat_max_ms":%.3f,' ..
-    '"socket_errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d},"first_non_2xx":%s}\n',
-    secs, summary.requests, ok, bad, ok / secs,
-    latency.mean / 1000, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
-    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, latency.max / 1000,
-    e.connect, e.read, e.write, e.timeout, jstr(sample)))
 end
