@@ -89,3 +89,28 @@ int64_t hh_local_start(const char *tz, int year, int month, int day)
     UDate d = ucal_getMillis(c, &err);
     return U_SUCCESS(err) ? (int64_t)d : -1;
 }
+
+void hh_local_day_near(const char *tz, int64_t ms, char out[11])
+{
+    static _Thread_local struct {
+        char tz[64], day[11];
+        int64_t start, end;
+    } c;
+    if (!tz) tz = "Asia/Shanghai";
+    if (ms >= c.start && ms < c.end && !strcmp(c.tz, tz)) {
+        memcpy(out, c.day, 11);
+        return;
+    }
+    hh_local_day(tz, ms, out);
+    hh_local l;
+    if (strlen(tz) < sizeof c.tz && hh_local_parts(tz, ms, &l)) {
+        int64_t start = hh_local_start(tz, l.year, l.month, l.day);
+        int64_t end = hh_local_start(tz, l.year, l.month, l.day + 1);
+        if (start >= 0 && end > start && ms >= start && ms < end) {
+            snprintf(c.tz, sizeof c.tz, "%s", tz);
+            memcpy(c.day, out, 11);
+            c.start = start;
+            c.end = end;
+        }
+    }
+}

@@ -14,6 +14,10 @@ bool hh_tz_valid(const char *tz);
 bool hh_local_parts(const char *tz, int64_t ms, hh_local *out);
 /* "YYYY-MM-DD": the local day of ms in tz (China time when tz is unknown). */
 void hh_local_day(const char *tz, int64_t ms, char out[11]);
+/* The same, for instants asked about over and over near each other (now, on
+ * a hot path): each thread remembers the local day of the last instant it
+ * asked about and its bounds, so ICU is asked once a day per zone. */
+void hh_local_day_near(const char *tz, int64_t ms, char out[11]);
 /* The instant local midnight starts year-month-day in tz (month, day from 1;
  * out-of-range values roll over: day 0 is the last of the previous month);
  * -1 when tz is unknown. */

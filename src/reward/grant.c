@@ -104,8 +104,6 @@ typedef struct {
         global_limit, used_count;
     unsigned has;
     char *target_tags; /* JSON array text; NULL: no target tags */
-    char day[11];      /* the local day of [day_start, day_end) */
-    int64_t day_start, day_end;
 } admit_row;
 
 #define ADMIT_SLOTS 32
@@ -172,26 +170,6 @@ static hh_status admit_entry(hh_db *tx, hh_req *r, const hh_grant *g, admit_row 
     return st;
 }
 
-/* The local day of now in the campaign's enterprise (ICU once a day). */
-static void admit_day(admit_row *c, int64_t now, char day[11])
-{
-    if (now >= c->day_start && now < c->day_end) {
-        memcpy(day, c->day, 11);
-        return;
-    }
-    hh_local_day(c->tz, now, day);
-    hh_local l;
-    if (hh_local_parts(c->tz, now, &l)) {
-        int64_t start = hh_local_start(c->tz, l.year, l.month, l.day);
-        int64_t end = hh_local_start(c->tz, l.year, l.month, l.day + 1);
-        if (start >= 0 && end > start && now >= start && now < end) {
-            memcpy(c->day, day, 11);
-            c->day_start = start;
-            c->day_end = end;
-        }
-    }
-}
-
 hh_status hh_campaign_check(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cost_fen)
 {
     admit_row *c;
@@ -225,7 +203,7 @@ hh_status hh_campaign_check(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cos
                                   "This campaign is for selected members only");
     }
     char day[11];
-    admit_day(c, now, day);
+    hh_local_day_near(c->tz, now, day);
     const char *limit_zh = NULL, *limit_en = NULL;
     if ((c->has & HAS_GLOBAL) && c->used_count >= c->global_limit) {
         limit_zh = "活动名额已满";
@@ -255,7 +233,7 @@ hh_status hh_campaign_count(hh_db *tx, const hh_grant *g, int64_t cost_fen)
     hh_status st = admit_entry(tx, NULL, g, &c);
     if (st) return st;
     char day[11];
-    admit_day(c, hh_now_ms(), day);
+    hh_local_day_near(c->tz, hh_now_ms(), day);
     hh_result res = {0};
     uint64_t v0 = c->v_campaigns;
     st = hh_db_run(tx, &res, "UPDATE campaigns SET used_count = used_count + 1, spent_fen = spent_fen + ? WHERE id = ?",

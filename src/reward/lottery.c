@@ -19,6 +19,7 @@
  * any coupon.
  */
 #include "reward/lottery_internal.h"
+#include "core/localtime.h"
 #include "auth/auth.h"
 #include "core/phone.h"
 #include "http/app.h"
@@ -50,7 +51,7 @@ static void today(hh_db *db, int64_t enterprise_id, char day[11])
 {
     char tz[64];
     hh_enterprise_tz(db, enterprise_id, tz);
-    hh__lottery_day(tz, hh_now_ms(), day);
+    hh_local_day_near(tz, hh_now_ms(), day);
 }
 
 /* Availability and odds of each prize of `items` (pool order) and of "no

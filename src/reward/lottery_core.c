@@ -129,33 +129,6 @@ void hh_lottery_seed_new(char seed[65], char commitment[65])
     hh_lottery_commitment(seed, commitment);
 }
 
-/* ---- local days ---- */
-
-void hh__lottery_day(const char *tz, int64_t ms, char out[11])
-{
-    static _Thread_local struct {
-        char tz[64], day[11];
-        int64_t start, end;
-    } c;
-    if (!tz) tz = "Asia/Shanghai";
-    if (ms >= c.start && ms < c.end && !strcmp(c.tz, tz)) {
-        memcpy(out, c.day, 11);
-        return;
-    }
-    hh_local_day(tz, ms, out);
-    hh_local l;
-    if (strlen(tz) < sizeof c.tz && hh_local_parts(tz, ms, &l)) {
-        int64_t start = hh_local_start(tz, l.year, l.month, l.day);
-        int64_t end = hh_local_start(tz, l.year, l.month, l.day + 1);
-        if (start >= 0 && end > start && ms >= start && ms < end) {
-            snprintf(c.tz, sizeof c.tz, "%s", tz);
-            memcpy(c.day, out, 11);
-            c.start = start;
-            c.end = end;
-        }
-    }
-}
-
 /* ---- the pool ---- */
 
 static int64_t iget(json_t *o, const char *k)
@@ -494,7 +467,7 @@ hh_status hh_lottery_verify(hh_db *db, int64_t campaign_id, json_t **report)
                          want);
             }
             char day[11];
-            hh__lottery_day(tz, iget(d, "at"), day);
+            hh_local_day_near(tz, iget(d, "at"), day);
             for (int i = 0; i < nv; i++) {
                 slots[i] = (hh_lottery_slot){.id = v[i].id, .weight = v[i].weight, .fallback = v[i].fallback};
                 slots[i].available =

@@ -21,6 +21,7 @@
  * as claim_status "failed" for the operator to settle.
  */
 #include "reward/lottery_internal.h"
+#include "core/localtime.h"
 #include "points/points.h"
 #include "auth/auth.h"
 #include "core/phone.h"
@@ -129,7 +130,7 @@ hh_status hh_h_member_lottery(hh_req *r)
     if (st) return st;
     int64_t now = hh_now_ms();
     char day[11];
-    hh__lottery_day(sget(c, "timezone"), now, day);
+    hh_local_day_near(sget(c, "timezone"), now, day);
     const char *status_now = hh_campaign_status_now(sget(c, "status"), iget(c, "starts_at"), iget(c, "ends_at"), now);
     json_t *prizes, *pool = NULL, *mine, *counts;
     if ((st = hh_db_query(db, &prizes,
@@ -360,7 +361,7 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
     if ((st = hh_campaign_check(tx, r, &g, 0))) return st;
     int64_t at = hh_now_ms(), draw_id = 0, entry_ref = 0, free_used = 0;
     char day[11];
-    hh__lottery_day(p->tz, at, day);
+    hh_local_day_near(p->tz, at, day);
     hh_lottery_slot slots[HH_LOTTERY_MAX_PRIZES + 1];
     int nslots;
     if ((st = hh__draw_slots(tx, p, day, slots, &nslots))) return st;

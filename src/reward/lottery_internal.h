@@ -9,11 +9,6 @@
 
 #include <sodium.h>
 
-/* The local day ("YYYY-MM-DD") of instant ms in tz, cached per thread for the
- * day that holds the last instant asked about (draws ask thousands of times a
- * second; ICU is asked once a day). */
-void hh__lottery_day(const char *tz, int64_t ms, char out[11]);
-
 /* The campaign and its prize pool as a draw needs them, kept by the writer
  * thread (lottery_core.c) and stamped with the writer's change counters of
  * the tables they come from (hh_db_version in store.h): read again after any
