@@ -98,54 +98,33 @@ void hh__mask_phone(json_t *row, const char *key, const char *masked_key)
     " p.created_by, p.created_at, p.updated_at FROM envelope_pools p JOIN brands b ON b.id ="       \
     " p.brand_id LEFT JOIN campaigns c ON c.id = p.campaign_id"
 
+static const hh__offer_kind pools = {
+    .get_sql = POOL_COLS " WHERE p.id = ?",
+    .list_sql = POOL_COLS HH__OFFER_WHERE("p") " ORDER BY p.id DESC LIMIT ?9 OFFSET ?10",
+    .count_sql = "SELECT count(*) FROM envelope_pools p" HH__OFFER_WHERE("p"),
+    .used_sql = "SELECT (SELECT count(*) FROM red_envelopes WHERE pool_id = ?1)"
+                " + (SELECT count(*) FROM lottery_prizes WHERE envelope_pool_id = ?1)"
+                " + (SELECT count(*) FROM receipt_tiers WHERE envelope_pool_id = ?1)",
+    .used_zh = "该红包池已发出红包或被奖品、小票档位引用，不能删除，请关闭它",
+    .used_en = "This pool has envelopes or is used by a prize or a receipt tier; close it instead",
+    .delete_sql = "DELETE FROM envelope_pools WHERE id = ?",
+    .entity = "envelope_pool",
+    .delete_action = "envelope_pool.delete",
+};
+
 static hh_status pool_get(hh_db *db, int64_t id, json_t **out)
 {
-    return hh_db_one(db, out, POOL_COLS " WHERE p.id = ?", HH_A(HH_I(id)));
-}
-
-static const char *const pool_statuses[] = {"active", "closed", NULL};
-
-static bool in_list(const char *s, const char *const *list)
-{
-    for (; *list; list++)
-        if (!strcmp(s, *list)) return true;
-    return false;
+    return hh__offer_get(db, &pools, id, out);
 }
 
 hh_status hh_h_envelope_pools_list(hh_req *r)
 {
-    int64_t limit, offset, brand_id, campaign_id;
-    hh_status st;
-    if ((st = hh_query_page(r, &limit, &offset)) || (st = hh_query_id(r, "brand_id", &brand_id)) ||
-        (st = hh_query_id(r, "campaign_id", &campaign_id)))
-        return st;
-    const char *status = hh_query(r, "status"), *q = hh_query(r, "q");
-    if (status && !*status) status = NULL;
-    if (q && !*q) q = NULL;
-    if (status && !in_list(status, pool_statuses))
-        return hh_fail(r, HH_E_INVALID, "status", "状态须为 active 或 closed", "status must be active or closed");
-    hh_db *db = hh_store_reader(r->app->store);
-#define POOL_WHERE                                                                                  \
-    " WHERE p.enterprise_id = ?1 AND " HH_SCOPE_BRAND_ID("p.brand_id")                             \
-    " AND (?5 = 0 OR p.brand_id = ?5) AND (?6 = 0 OR p.campaign_id = ?6) AND (?7 IS NULL OR"        \
-    " p.status = ?7) AND (?8 IS NULL OR instr(p.name, ?8) > 0)"
-    json_t *items;
-    st = hh_db_query(db, &items, POOL_COLS POOL_WHERE " ORDER BY p.id DESC LIMIT ?9 OFFSET ?10",
-                     HH_A(HH_SCOPE_ARGS(r), HH_I(brand_id), HH_I(campaign_id), HH_S(status), HH_S(q), HH_I(limit),
-                          HH_I(offset)));
-    if (st) return st;
-    return hh_list_reply(r, db, items, "SELECT count(*) FROM envelope_pools p" POOL_WHERE,
-                         HH_A(HH_SCOPE_ARGS(r), HH_I(brand_id), HH_I(campaign_id), HH_S(status), HH_S(q)));
-#undef POOL_WHERE
+    return hh__offer_list(r, &pools);
 }
 
 hh_status hh_h_envelope_pool_get(hh_req *r)
 {
-    json_t *p;
-    hh_status st = pool_get(hh_store_reader(r->app->store), r->path_id, &p);
-    if (st) return st;
-    hh_reply(r, 200, p);
-    return HH_OK;
+    return hh__reply_get(r, pool_get);
 }
 
 typedef struct {
@@ -172,12 +151,7 @@ static hh_status pool_create_write(hh_db *tx, hh_req *r)
                         HH_I(now)));
     json_t *p;
     if (st || (st = pool_get(tx, res.last_id, &p))) return st;
-    if ((st = hh_audit(tx, r, "envelope_pool.create", "envelope_pool", res.last_id, NULL, p))) {
-        json_decref(p);
-        return st;
-    }
-    hh_reply(r, 201, p);
-    return HH_OK;
+    return hh__audit_reply(tx, r, "envelope_pool.create", "envelope_pool", res.last_id, NULL, p, 201);
 }
 
 hh_status hh_h_envelope_pool_create(hh_req *r)
@@ -189,9 +163,7 @@ hh_status hh_h_envelope_pool_create(hh_req *r)
     in->min_fen = 1;
     in->per_member_limit = 1;
     hh_status st;
-    if ((st = hh_body(r)) || (st = hh_fields_only(r, allowed)) ||
-        (st = hh_field_int(r, "brand_id", true, 1, INT64_MAX, &in->brand_id, NULL)) ||
-        (st = hh_field_int(r, "campaign_id", false, 1, INT64_MAX, &in->campaign_id, NULL)) ||
+    if ((st = hh__offer_read_owner(r, allowed, &in->brand_id, &in->campaign_id)) ||
         (st = hh_field_str(r, "name", true, 64, &in->name, NULL)) ||
         (st = hh_field_str(r, "mode", true, 8, &in->mode, NULL)))
         return st;
@@ -270,12 +242,7 @@ static hh_status pool_update_write(hh_db *tx, hh_req *r)
                         HH_I(budget), HH_I(granted_fen), HH_I(count), HH_I(granted_count), HH_I(hh_now_ms()),
                         HH_I(r->path_id)));
     if (st || (st = pool_get(tx, r->path_id, &after))) return st;
-    if ((st = hh_audit(tx, r, "envelope_pool.update", "envelope_pool", r->path_id, before, after))) {
-        json_decref(after);
-        return st;
-    }
-    hh_reply(r, 200, after);
-    return HH_OK;
+    return hh__audit_reply(tx, r, "envelope_pool.update", "envelope_pool", r->path_id, before, after, 200);
 }
 
 hh_status hh_h_envelope_pool_update(hh_req *r)
@@ -307,50 +274,19 @@ static hh_status pool_close_write(hh_db *tx, hh_req *r)
     st = hh_db_run(tx, NULL, "UPDATE envelope_pools SET status = 'closed', updated_at = ? WHERE id = ?",
                    HH_A(HH_I(hh_now_ms()), HH_I(r->path_id)));
     if (st || (st = pool_get(tx, r->path_id, &after))) return st;
-    if ((st = hh_audit(tx, r, "envelope_pool.close", "envelope_pool", r->path_id, before, after))) {
-        json_decref(after);
-        return st;
-    }
-    hh_reply(r, 200, after);
-    return HH_OK;
+    return hh__audit_reply(tx, r, "envelope_pool.close", "envelope_pool", r->path_id, before, after, 200);
 }
 
 hh_status hh_h_envelope_pool_close(hh_req *r)
 {
-    /* an empty body or {} */
-    if (r->body_len) {
-        static const char *const allowed[] = {NULL};
-        hh_status st;
-        if ((st = hh_body(r)) || (st = hh_fields_only(r, allowed))) return st;
-    }
+    hh_status st = hh__empty_body(r);
+    if (st) return st;
     return hh_req_write(r, pool_close_write);
-}
-
-static hh_status pool_delete_write(hh_db *tx, hh_req *r)
-{
-    json_t *before;
-    hh_status st = pool_get(tx, r->path_id, &before);
-    if (st) return st;
-    hh_req_own(r, before);
-    int64_t used = 0;
-    st = hh_db_int(tx, &used,
-                   "SELECT (SELECT count(*) FROM red_envelopes WHERE pool_id = ?1)"
-                   " + (SELECT count(*) FROM lottery_prizes WHERE envelope_pool_id = ?1)"
-                   " + (SELECT count(*) FROM receipt_tiers WHERE envelope_pool_id = ?1)",
-                   HH_A(HH_I(r->path_id)));
-    if (st) return st;
-    if (used)
-        return hh_fail(r, HH_E_UNPROCESSABLE, "id", "该红包池已发出红包或被奖品、小票档位引用，不能删除，请关闭它",
-                       "This pool has envelopes or is used by a prize or a receipt tier; close it instead");
-    if ((st = hh_db_run(tx, NULL, "DELETE FROM envelope_pools WHERE id = ?", HH_A(HH_I(r->path_id))))) return st;
-    if ((st = hh_audit(tx, r, "envelope_pool.delete", "envelope_pool", r->path_id, before, NULL))) return st;
-    hh_reply(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)r->path_id, "deleted", 1));
-    return HH_OK;
 }
 
 hh_status hh_h_envelope_pool_delete(hh_req *r)
 {
-    return hh_req_write(r, pool_delete_write);
+    return hh__offer_delete(r, &pools);
 }
 
 /* ---- envelopes ---- */
@@ -382,7 +318,7 @@ hh_status hh_h_envelopes_list(hh_req *r)
         return st;
     const char *status = hh_query(r, "status");
     if (status && !*status) status = NULL;
-    if (status && !in_list(status, env_statuses))
+    if (status && !hh__in_list(status, env_statuses))
         return hh_fail(r, HH_E_INVALID, "status", "状态须为 pending、paid 或 failed", "status must be pending, paid or failed");
     hh_db *db = hh_store_reader(r->app->store);
 #define ENV_WHERE                                                                                   \
@@ -406,11 +342,7 @@ hh_status hh_h_envelopes_list(hh_req *r)
 
 hh_status hh_h_envelope_get(hh_req *r)
 {
-    json_t *e;
-    hh_status st = env_get(hh_store_reader(r->app->store), r->path_id, &e);
-    if (st) return st;
-    hh_reply(r, 200, e);
-    return HH_OK;
+    return hh__reply_get(r, env_get);
 }
 
 static hh_status retry_write(hh_db *tx, hh_req *r)
@@ -434,12 +366,7 @@ static hh_status retry_write(hh_db *tx, hh_req *r)
                    " last_http_status NOT IN (408, 429) THEN 1 ELSE 0 END WHERE id = ?2 AND status = 'failed'",
                    HH_A(HH_I(hh_now_ms()), HH_I(r->path_id)));
     if (st || (st = env_get(tx, r->path_id, &after))) return st;
-    if ((st = hh_audit(tx, r, "envelope.retry", "envelope", r->path_id, before, after))) {
-        json_decref(after);
-        return st;
-    }
-    hh_reply(r, 200, after);
-    return HH_OK;
+    return hh__audit_reply(tx, r, "envelope.retry", "envelope", r->path_id, before, after, 200);
 }
 
 static void kick_after_commit(hh_req *r)
@@ -450,11 +377,8 @@ static void kick_after_commit(hh_req *r)
 
 hh_status hh_h_envelope_retry(hh_req *r)
 {
-    if (r->body_len) {
-        static const char *const allowed[] = {NULL};
-        hh_status st;
-        if ((st = hh_body(r)) || (st = hh_fields_only(r, allowed))) return st;
-    }
+    hh_status st = hh__empty_body(r);
+    if (st) return st;
     r->after_commit = kick_after_commit;
     return hh_req_write(r, retry_write);
 }

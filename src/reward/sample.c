@@ -30,15 +30,7 @@
 #define MAX_STOCK 10000000LL
 #define MAX_FEE_FEN 100000LL /* ¥1,000 */
 
-static const char *const offer_statuses[] = {"active", "closed", NULL};
 static const char *const request_statuses[] = {"requested", "shipped", "delivered", "cancelled", NULL};
-
-static bool in_list(const char *s, const char *const *list)
-{
-    for (; *list; list++)
-        if (!strcmp(s, *list)) return true;
-    return false;
-}
 
 /* ---- offers ---- */
 
@@ -69,50 +61,32 @@ static void decorate_offer(json_t *o)
     json_object_set_new(o, "state", json_string(offer_state(o, hh_now_ms())));
 }
 
+static const hh__offer_kind offers = {
+    .get_sql = OFFER_COLS " WHERE o.id = ?",
+    .list_sql = OFFER_COLS HH__OFFER_WHERE("o") " ORDER BY o.id DESC LIMIT ?9 OFFSET ?10",
+    .count_sql = "SELECT count(*) FROM sample_offers o" HH__OFFER_WHERE("o"),
+    .decorate = decorate_offer,
+    .used_sql = "SELECT count(*) FROM sample_requests WHERE offer_id = ?",
+    .used_zh = "已有会员申请该试用装，不能删除，请下架它",
+    .used_en = "Members have requested this sample; close it instead",
+    .delete_sql = "DELETE FROM sample_offers WHERE id = ?",
+    .entity = "sample_offer",
+    .delete_action = "sample_offer.delete",
+};
+
 static hh_status offer_get(hh_db *db, int64_t id, json_t **out)
 {
-    hh_status st = hh_db_one(db, out, OFFER_COLS " WHERE o.id = ?", HH_A(HH_I(id)));
-    if (st == HH_OK) decorate_offer(*out);
-    return st;
+    return hh__offer_get(db, &offers, id, out);
 }
 
 hh_status hh_h_sample_offers_list(hh_req *r)
 {
-    int64_t limit, offset, brand_id, campaign_id;
-    hh_status st;
-    if ((st = hh_query_page(r, &limit, &offset)) || (st = hh_query_id(r, "brand_id", &brand_id)) ||
-        (st = hh_query_id(r, "campaign_id", &campaign_id)))
-        return st;
-    const char *status = hh_query(r, "status"), *q = hh_query(r, "q");
-    if (status && !*status) status = NULL;
-    if (q && !*q) q = NULL;
-    if (status && !in_list(status, offer_statuses))
-        return hh_fail(r, HH_E_INVALID, "status", "状态须为 active 或 closed", "status must be active or closed");
-    hh_db *db = hh_store_reader(r->app->store);
-#define OFFER_WHERE                                                                                 \
-    " WHERE o.enterprise_id = ?1 AND " HH_SCOPE_BRAND_ID("o.brand_id")                             \
-    " AND (?5 = 0 OR o.brand_id = ?5) AND (?6 = 0 OR o.campaign_id = ?6) AND (?7 IS NULL OR"        \
-    " o.status = ?7) AND (?8 IS NULL OR instr(o.name, ?8) > 0)"
-    json_t *items;
-    st = hh_db_query(db, &items, OFFER_COLS OFFER_WHERE " ORDER BY o.id DESC LIMIT ?9 OFFSET ?10",
-                     HH_A(HH_SCOPE_ARGS(r), HH_I(brand_id), HH_I(campaign_id), HH_S(status), HH_S(q), HH_I(limit),
-                          HH_I(offset)));
-    if (st) return st;
-    size_t i;
-    json_t *o;
-    json_array_foreach(items, i, o) decorate_offer(o);
-    return hh_list_reply(r, db, items, "SELECT count(*) FROM sample_offers o" OFFER_WHERE,
-                         HH_A(HH_SCOPE_ARGS(r), HH_I(brand_id), HH_I(campaign_id), HH_S(status), HH_S(q)));
-#undef OFFER_WHERE
+    return hh__offer_list(r, &offers);
 }
 
 hh_status hh_h_sample_offer_get(hh_req *r)
 {
-    json_t *o;
-    hh_status st = offer_get(hh_store_reader(r->app->store), r->path_id, &o);
-    if (st) return st;
-    hh_reply(r, 200, o);
-    return HH_OK;
+    return hh__reply_get(r, offer_get);
 }
 
 typedef struct {
@@ -162,12 +136,7 @@ static hh_status offer_create_write(hh_db *tx, hh_req *r)
                         in->has_ends ? HH_I(in->ends_at) : HH_NULL, HH_I(r->who.id), HH_I(now)));
     json_t *o;
     if (st || (st = offer_get(tx, res.last_id, &o))) return st;
-    if ((st = hh_audit(tx, r, "sample_offer.create", "sample_offer", res.last_id, NULL, o))) {
-        json_decref(o);
-        return st;
-    }
-    hh_reply(r, 201, o);
-    return HH_OK;
+    return hh__audit_reply(tx, r, "sample_offer.create", "sample_offer", res.last_id, NULL, o, 201);
 }
 
 hh_status hh_h_sample_offer_create(hh_req *r)
@@ -177,9 +146,7 @@ hh_status hh_h_sample_offer_create(hh_req *r)
     offer_in *in = hh_alloc(r->arena, sizeof *in);
     r->ud = in;
     hh_status st;
-    if ((st = hh_body(r)) || (st = hh_fields_only(r, allowed)) ||
-        (st = hh_field_int(r, "brand_id", true, 1, INT64_MAX, &in->brand_id, NULL)) ||
-        (st = hh_field_int(r, "campaign_id", false, 1, INT64_MAX, &in->campaign_id, NULL)) ||
+    if ((st = hh__offer_read_owner(r, allowed, &in->brand_id, &in->campaign_id)) ||
         (st = read_offer(r, in, true)))
         return st;
     if (in->has_ends && in->ends_at <= hh_now_ms())
@@ -219,12 +186,7 @@ static hh_status offer_update_write(hh_db *tx, hh_req *r)
     const char *action = "sample_offer.update";
     if (in->has_status && strcmp(json_string_value(json_object_get(before, "status")), in->status))
         action = strcmp(in->status, "closed") ? "sample_offer.reopen" : "sample_offer.close";
-    if ((st = hh_audit(tx, r, action, "sample_offer", r->path_id, before, after))) {
-        json_decref(after);
-        return st;
-    }
-    hh_reply(r, 200, after);
-    return HH_OK;
+    return hh__audit_reply(tx, r, action, "sample_offer", r->path_id, before, after, 200);
 }
 
 hh_status hh_h_sample_offer_update(hh_req *r)
@@ -237,35 +199,16 @@ hh_status hh_h_sample_offer_update(hh_req *r)
     if ((st = hh_body(r)) || (st = hh_fields_only(r, allowed)) || (st = read_offer(r, in, false)) ||
         (st = hh_field_str(r, "status", false, 8, &in->status, &in->has_status)))
         return st;
-    if (in->has_status && !in_list(in->status, offer_statuses))
-        return hh_fail(r, HH_E_INVALID, "status", "状态须为 active 或 closed", "status must be active or closed");
+    if (in->has_status && (st = hh__offer_status_check(r, in->status))) return st;
     if (!in->has_name && !in->has_desc && !in->has_image && !in->image_null && !in->has_stock && !in->has_fee &&
         !in->has_starts && !in->has_ends && !in->starts_null && !in->ends_null && !in->has_status)
         return hh_fail(r, HH_E_INVALID, NULL, "没有要修改的字段", "Nothing to change");
     return hh_req_write(r, offer_update_write);
 }
 
-static hh_status offer_delete_write(hh_db *tx, hh_req *r)
-{
-    json_t *before;
-    hh_status st = offer_get(tx, r->path_id, &before);
-    if (st) return st;
-    hh_req_own(r, before);
-    int64_t n = 0;
-    if ((st = hh_db_int(tx, &n, "SELECT count(*) FROM sample_requests WHERE offer_id = ?", HH_A(HH_I(r->path_id)))))
-        return st;
-    if (n)
-        return hh_fail(r, HH_E_UNPROCESSABLE, "id", "已有会员申请该试用装，不能删除，请下架它",
-                       "Members have requested this sample; close it instead");
-    if ((st = hh_db_run(tx, NULL, "DELETE FROM sample_offers WHERE id = ?", HH_A(HH_I(r->path_id))))) return st;
-    if ((st = hh_audit(tx, r, "sample_offer.delete", "sample_offer", r->path_id, before, NULL))) return st;
-    hh_reply(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)r->path_id, "deleted", 1));
-    return HH_OK;
-}
-
 hh_status hh_h_sample_offer_delete(hh_req *r)
 {
-    return hh_req_write(r, offer_delete_write);
+    return hh__offer_delete(r, &offers);
 }
 
 /* ---- requests: admin console ---- */
@@ -303,7 +246,7 @@ hh_status hh_h_sample_requests_list(hh_req *r)
     const char *status = hh_query(r, "status"), *q = hh_query(r, "q");
     if (status && !*status) status = NULL;
     if (q && !*q) q = NULL;
-    if (status && !in_list(status, request_statuses))
+    if (status && !hh__in_list(status, request_statuses))
         return hh_fail(r, HH_E_INVALID, "status", "状态须为 requested、shipped、delivered 或 cancelled",
                        "status must be requested, shipped, delivered or cancelled");
     if (q && strlen(q) > 64) return hh_fail(r, HH_E_INVALID, "q", "搜索内容过长", "q is too long");
@@ -332,11 +275,7 @@ hh_status hh_h_sample_requests_list(hh_req *r)
 
 hh_status hh_h_sample_request_get(hh_req *r)
 {
-    json_t *row;
-    hh_status st = request_get(hh_store_reader(r->app->store), r->path_id, &row);
-    if (st) return st;
-    hh_reply(r, 200, row);
-    return HH_OK;
+    return hh__reply_get(r, request_get);
 }
 
 /* An event about request row (REQ_COLS) in the caller's write. */
@@ -443,21 +382,13 @@ static hh_status deliver_write(hh_db *tx, hh_req *r)
                    HH_A(HH_I(hh_now_ms()), HH_I(r->path_id)));
     if (st || (st = request_event(tx, "sample.delivered", before, NULL))) return st;
     if ((st = request_get(tx, r->path_id, &after))) return st;
-    if ((st = hh_audit(tx, r, "sample_request.deliver", "sample_request", r->path_id, before, after))) {
-        json_decref(after);
-        return st;
-    }
-    hh_reply(r, 200, after);
-    return HH_OK;
+    return hh__audit_reply(tx, r, "sample_request.deliver", "sample_request", r->path_id, before, after, 200);
 }
 
 hh_status hh_h_sample_request_deliver(hh_req *r)
 {
-    if (r->body_len) {
-        static const char *const allowed[] = {NULL};
-        hh_status st;
-        if ((st = hh_body(r)) || (st = hh_fields_only(r, allowed))) return st;
-    }
+    hh_status st = hh__empty_body(r);
+    if (st) return st;
     return hh_req_write(r, deliver_write);
 }
 
@@ -496,12 +427,7 @@ static hh_status admin_cancel_write(hh_db *tx, hh_req *r)
     hh_req_own(r, before);
     if ((st = cancel_request(tx, r, before, in->reason, "admin"))) return st;
     if ((st = request_get(tx, r->path_id, &after))) return st;
-    if ((st = hh_audit(tx, r, "sample_request.cancel", "sample_request", r->path_id, before, after))) {
-        json_decref(after);
-        return st;
-    }
-    hh_reply(r, 200, after);
-    return HH_OK;
+    return hh__audit_reply(tx, r, "sample_request.cancel", "sample_request", r->path_id, before, after, 200);
 }
 
 hh_status hh_h_sample_request_cancel(hh_req *r)
@@ -731,11 +657,8 @@ static hh_status member_cancel_write(hh_db *tx, hh_req *r)
 
 hh_status hh_h_member_sample_cancel(hh_req *r)
 {
-    if (r->body_len) {
-        static const char *const allowed[] = {NULL};
-        hh_status st;
-        if ((st = hh_body(r)) || (st = hh_fields_only(r, allowed))) return st;
-    }
+    hh_status st = hh__empty_body(r);
+    if (st) return st;
     return hh_req_write(r, member_cancel_write);
 }
 
