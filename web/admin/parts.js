@@ -1,5 +1,6 @@
 // parts.js — pieces the admin screens have in common: the page heading,
-// the list toolbar, archive-with-confirmation, and option loaders for selects.
+// the list toolbar, archive-with-confirmation, option loaders for selects, and
+// the value of a datetime-local input.
 
 import { api, listAll } from '/shared/api.js';
 import { t } from '/shared/i18n.js';
@@ -73,6 +74,15 @@ export async function searchDivisions(q) {
   const res = await api.get('/api/divisions', { q, limit: 100 });
   return ((res && res.items) || []).map(divisionOption);
 }
+
+// <input type="datetime-local"> value ↔ UTC ms (the browser's zone)
+export const toLocalInput = (ms) => {
+  if (!ms) return '';
+  const d = new Date(ms);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+};
+export const fromLocalInput = (s) => (s ? new Date(s).getTime() : null);
 
 // Turn "" into null and strings with spaces into trimmed ones before sending.
 export function clean(obj) {

@@ -8,14 +8,16 @@
 import { ref, reactive, computed, watch, onMounted, onBeforeUnmount, nextTick } from 'vue';
 import { api } from '/shared/api.js';
 import { t } from '/shared/i18n.js';
-import { useForm, applyError, toast } from '/shared/components.js';
+import { useForm, toast } from '/shared/components.js';
 import { route, navigate } from '/shared/router.js';
 import { fmtDate, fmtDateTime, fmtNumber } from '/shared/format.js';
-import { startClock, useResendClock, retrySeconds, phoneLooksOk, normalizeMemberCode } from '/shared/mobile-kit.js';
+import { normalizeMemberCode } from '/shared/mobile-kit.js';
 import { PointsGlance } from './points.js';
 import { PickupOrders } from './gifts.js';
+import { usePhoneOtp, PhoneOtpFields, PhoneField, checkPhone, focusSoon } from './phone-otp.js';
 
-const focusSoon = (sel) => setTimeout(() => { const el = document.querySelector(sel); el && el.focus(); }, 60);
+/** Registering: the code the customer reads out, under staff.reg.* words. */
+const OTP = { words: 'staff.reg', field: 'code', digits: '4,8', maxlength: 8, autocomplete: 'off', required: true, test: 'send-code' };
 
 /* ------------------------------------------------------------ member card */
 
@@ -110,50 +112,18 @@ export const QrScanner = {
 export function counterScreens(state) {
   /* ------------------------------------------------------------ register */
   const RegisterPage = {
-    components: { MemberCard },
+    components: { MemberCard, PhoneOtpFields },
     setup() {
       const blank = () => ({ phone: route.query.phone || '', code: '', name: '', consent_sms: false });
       const form = useForm(blank());
-      const left = useResendClock(() => form.values.phone);
-      const sending = ref(false);
-      const sentTo = ref('');
+      const otp = usePhoneOtp(form, OTP);
       const result = ref(null);
 
-      function checkPhone() {
-        const phone = form.values.phone.trim();
-        if (!phone) { form.errors.phone = t('staff.reg.needPhone'); return null; }
-        if (!phoneLooksOk(phone)) { form.errors.phone = t('staff.reg.badPhone'); return null; }
-        return phone;
-      }
-      async function sendCode() {
-        form.errors = {}; form.formError = '';
-        const phone = checkPhone();
-        if (!phone) return;
-        sending.value = true;
-        try {
-          const res = await api.post('/api/counter/otp', { phone });
-          startClock(phone, res && res.resend_after_ms);
-          sentTo.value = phone;
-          toast.success(t('staff.reg.sent'));
-          focusSoon('input[name=code]');
-        } catch (e) {
-          applyError(form, e);
-          if (e.status === 429) {
-            const s = retrySeconds(e.message);
-            if (s) startClock(phone, s * 1000);
-            sentTo.value = phone;
-          }
-        } finally {
-          sending.value = false;
-        }
-      }
       async function submit() {
         form.errors = {}; form.formError = '';
-        const phone = checkPhone();
-        const code = form.values.code.trim();
-        if (!code) form.errors.code = t('staff.reg.needCode');
-        else if (!/^\d{4,8}$/.test(code)) form.errors.code = t('staff.reg.badCode');
-        if (!phone || form.errors.code) return;
+        const phone = otp.checkPhone();
+        const code = otp.checkCode();
+        if (!phone || !code) return;
         // An unticked box means "not asked now", not "withdrawn": only a tick is
         // sent, so recognising a known member never revokes an earlier consent.
         const body = { phone, code };
@@ -169,11 +139,11 @@ export function counterScreens(state) {
       }
       function again() {
         result.value = null;
-        sentTo.value = '';
+        otp.sentTo = '';
         form.reset({ phone: '', code: '', name: '', consent_sms: false });
         focusSoon('input[name=phone]');
       }
-      return { form, left, sending, sentTo, result, sendCode, submit, again, t };
+      return { form, otp, result, submit, again, t };
     },
     template: `
       <div class="m-body">
@@ -184,23 +154,7 @@ export function counterScreens(state) {
           </section>
           <form class="hh-form m-card m-card-pad" @submit.prevent="submit" novalidate data-test="register-form">
             <hh-form-error :message="form.formError" />
-            <hh-field :label="t('staff.reg.phone')" :error="form.errors.phone" name="phone" required>
-              <div class="m-phone">
-                <span class="m-cc" v-if="!form.values.phone.trim().startsWith('+')">+86</span>
-                <input class="hh-input" name="phone" type="tel" inputmode="tel" autocomplete="off" maxlength="20"
-                       :placeholder="t('staff.reg.phonePh')" v-model="form.values.phone" />
-              </div>
-            </hh-field>
-            <hh-field :label="t('staff.reg.code')" :error="form.errors.code" name="code" required
-                      :hint="sentTo ? t('staff.reg.codeHint') : ''">
-              <div class="m-code">
-                <input class="hh-input" name="code" inputmode="numeric" autocomplete="off" maxlength="8"
-                       :placeholder="t('staff.reg.codePh')" v-model="form.values.code" />
-                <button type="button" class="hh-btn m-send" :disabled="left > 0 || sending" @click="sendCode" data-test="send-code">
-                  {{ left > 0 ? t('staff.reg.resendIn', { s: left }) : sending ? t('staff.reg.sending') : sentTo ? t('staff.reg.resend') : t('staff.reg.send') }}
-                </button>
-              </div>
-            </hh-field>
+            <phone-otp-fields :form="form" :otp="otp" />
             <hh-field :label="t('staff.reg.name')" :error="form.errors.name" name="name" :hint="t('staff.reg.nameHint')">
               <input class="hh-input" name="name" maxlength="40" autocomplete="off" :placeholder="t('staff.reg.namePh')" v-model="form.values.name" />
             </hh-field>
@@ -235,7 +189,7 @@ export function counterScreens(state) {
 
   /* -------------------------------------------------------------- lookup */
   const LookupPage = {
-    components: { MemberCard, QrScanner, PointsGlance, PickupOrders },
+    components: { MemberCard, QrScanner, PointsGlance, PickupOrders, PhoneField },
     setup() {
       const mode = ref(route.query.by === 'code' ? 'code' : 'phone');
       const form = useForm({ phone: '', code: '' });
@@ -262,10 +216,8 @@ export function counterScreens(state) {
       }
       function byPhone() {
         form.errors = {}; form.formError = '';
-        const phone = form.values.phone.trim();
-        if (!phone) { form.errors.phone = t('staff.reg.needPhone'); return; }
-        if (!phoneLooksOk(phone)) { form.errors.phone = t('staff.reg.badPhone'); return; }
-        find({ phone });
+        const phone = checkPhone(form, 'staff.reg');
+        if (phone) find({ phone });
       }
       function byCode() {
         form.errors = {}; form.formError = '';
@@ -301,13 +253,7 @@ export function counterScreens(state) {
         </div>
         <form v-if="mode === 'phone'" class="hh-form m-card m-card-pad" @submit.prevent="byPhone" novalidate data-test="lookup-phone">
           <hh-form-error :message="form.formError" />
-          <hh-field :label="t('staff.reg.phone')" :error="form.errors.phone" name="phone">
-            <div class="m-phone">
-              <span class="m-cc" v-if="!form.values.phone.trim().startsWith('+')">+86</span>
-              <input class="hh-input" name="phone" type="tel" inputmode="tel" autocomplete="off" maxlength="20"
-                     :placeholder="t('staff.reg.phonePh')" v-model="form.values.phone" />
-            </div>
-          </hh-field>
+          <phone-field :form="form" words="staff.reg" />
           <button type="submit" class="hh-btn hh-btn-primary hh-btn-lg hh-btn-block" :disabled="form.busy" data-test="lookup">
             <m-icon name="search" />{{ t('staff.look.find') }}</button>
         </form>

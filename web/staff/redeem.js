@@ -14,13 +14,14 @@
 import { ref, reactive, computed, watch, onMounted, onBeforeUnmount, nextTick } from 'vue';
 import { api } from '/shared/api.js';
 import { t, lang } from '/shared/i18n.js';
-import { useForm, applyError, toast } from '/shared/components.js';
+import { useForm, toast } from '/shared/components.js';
 import { route, navigate } from '/shared/router.js';
 import { fmtDate, fmtDateTime, fmtNumber } from '/shared/format.js';
-import { startClock, useResendClock, retrySeconds, phoneLooksOk } from '/shared/mobile-kit.js';
+import { usePhoneOtp, PhoneOtpFields, focusSoon } from './phone-otp.js';
 import './redeem-messages.js';
 
-const focusSoon = (sel) => setTimeout(() => { const el = document.querySelector(sel); el && el.focus(); }, 60);
+/** Verifying the person: the 6-digit code the customer reads out, under rd.* words. */
+const OTP = { words: 'rd', field: 'otp', digits: '6', maxlength: 6, autocomplete: 'one-time-code', required: false, test: 'rd-send-code' };
 const showPerson = () => nextTick(() => { const el = document.querySelector('[data-test=rd-person]'); if (el && el.scrollIntoView) el.scrollIntoView({ block: 'start' }); });
 
 /* ------------------------------------------------------------ formatting */
@@ -286,7 +287,7 @@ export function redeemScreens(state) {
 
   /* ------------------------------------------------------------- 核销 */
   const RedeemPage = {
-    components: { RedeemScanner, RdCoupon, RdPerson, UndoSheet, TicketIcon },
+    components: { RedeemScanner, RdCoupon, RdPerson, UndoSheet, TicketIcon, PhoneOtpFields },
     setup() {
       const mode = ref(['scan', 'code', 'phone'].includes(route.query.by) ? route.query.by : 'scan');
       const form = useForm({ scan: '', code: '', phone: '', otp: '' });
@@ -298,9 +299,7 @@ export function redeemScreens(state) {
       const confirm = reactive({ open: false, c: null, amount: '', busy: false, error: '', amountError: '' });
       const success = ref(null);
       const issue = reactive({ open: false, loading: false, items: [], error: '', busy: 0 });
-      const left = useResendClock(() => form.values.phone);
-      const sending = ref(false);
-      const sentTo = ref('');
+      const otp = usePhoneOtp(form, OTP);
       const now = ref(Date.now());
       const ticker = setInterval(() => { now.value = Date.now(); }, 1000);
       onBeforeUnmount(() => clearInterval(ticker));
@@ -361,41 +360,11 @@ export function redeemScreens(state) {
       }
 
       /* phone + SMS code */
-      function checkPhone() {
-        const phone = form.values.phone.trim();
-        if (!phone) { form.errors.phone = t('rd.needPhone'); return null; }
-        if (!phoneLooksOk(phone)) { form.errors.phone = t('rd.badPhone'); return null; }
-        return phone;
-      }
-      async function sendCode() {
-        form.errors = {}; form.formError = '';
-        const phone = checkPhone();
-        if (!phone) return;
-        sending.value = true;
-        try {
-          const res = await api.post('/api/counter/otp', { phone });
-          startClock(phone, res && res.resend_after_ms);
-          sentTo.value = phone;
-          toast.success(t('rd.sent'));
-          focusSoon('input[name=otp]');
-        } catch (e) {
-          applyError(form, e);
-          if (e.status === 429) {
-            const s = retrySeconds(e.message);
-            if (s) startClock(phone, s * 1000);
-            sentTo.value = phone;
-          }
-        } finally {
-          sending.value = false;
-        }
-      }
       async function verifyPhone() {
         reset();
-        const phone = checkPhone();
-        const code = form.values.otp.trim();
-        if (!code) form.errors.otp = t('rd.needOtp');
-        else if (!/^\d{6}$/.test(code)) form.errors.otp = t('rd.badOtp');
-        if (!phone || form.errors.otp) return;
+        const phone = otp.checkPhone();
+        const code = otp.checkCode();
+        if (!phone || !code) return;
         const res = await form.run(async () => {
           try {
             return await api.post('/api/counter/wallet', { phone, code });
@@ -474,7 +443,7 @@ export function redeemScreens(state) {
       function next() {
         reset();
         form.reset({ scan: '', code: '', phone: '', otp: '' });
-        sentTo.value = '';
+        otp.sentTo = '';
         focusSoon(mode.value === 'phone' ? 'input[name=phone]' : mode.value === 'code' ? 'input[name=code]' : 'input[name=scan]');
       }
       const undoLeft = computed(() => minutesLeft(success.value && success.value.undo_until, now.value));
@@ -515,9 +484,9 @@ export function redeemScreens(state) {
       const others = computed(() => (wallet.value ? wallet.value.coupons.filter((c) => !c.usable) : []));
       const canPaste = !!(navigator.clipboard && navigator.clipboard.readText);
       return {
-        state, mode, form, wallet, proof, reader, readerChecked, scanning, confirm, success, issue, left, sending, sentTo,
+        state, mode, form, wallet, proof, reader, readerChecked, scanning, confirm, success, issue, otp,
         verifiedLeft, undoLeft, usable, others, canPaste,
-        setMode, byScanText, byCode, onScanned, onCodeInput, paste, sendCode, verifyPhone, askRedeem, doRedeem, undoLast,
+        setMode, byScanText, byCode, onScanned, onCodeInput, paste, verifyPhone, askRedeem, doRedeem, undoLast,
         continueSame, next, openIssue, doIssue, couponFace, couponRule, t, fmtDateTime, fmtNumber, yuan,
       };
     },
@@ -588,21 +557,7 @@ export function redeemScreens(state) {
 
           <form v-else class="hh-form m-card m-card-pad" @submit.prevent="verifyPhone" novalidate data-test="rd-phone-form">
             <hh-form-error :message="form.formError" />
-            <hh-field :label="t('rd.phone')" :error="form.errors.phone" name="phone">
-              <div class="m-phone">
-                <span class="m-cc" v-if="!form.values.phone.trim().startsWith('+')">+86</span>
-                <input class="hh-input" name="phone" type="tel" inputmode="tel" autocomplete="off" maxlength="20"
-                       :placeholder="t('rd.phonePh')" v-model="form.values.phone" />
-              </div>
-            </hh-field>
-            <hh-field :label="t('rd.otp')" :error="form.errors.otp" name="otp" :hint="sentTo ? t('rd.otpHint') : ''">
-              <div class="m-code">
-                <input class="hh-input" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="6"
-                       :placeholder="t('rd.otpPh')" v-model="form.values.otp" />
-                <button type="button" class="hh-btn m-send" :disabled="left > 0 || sending" @click="sendCode" data-test="rd-send-code">
-                  {{ left > 0 ? t('rd.resendIn', { s: left }) : sending ? t('rd.sending') : sentTo ? t('rd.resend') : t('rd.send') }}</button>
-              </div>
-            </hh-field>
+            <phone-otp-fields :form="form" :otp="otp" />
             <button type="submit" class="hh-btn hh-btn-primary hh-btn-lg hh-btn-block" :disabled="form.busy" data-test="rd-verify">
               <m-icon name="shield" />{{ form.busy ? t('common.loading') : t('rd.verify') }}</button>
           </form>

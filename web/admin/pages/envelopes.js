@@ -5,79 +5,19 @@
 // close, delete an unused one. Envelopes: every envelope with its payout
 // status (pending → paid / failed, attempts, the provider's error), filtered
 // by pool and status; a failed one can be retried. Pending rows refresh by
-// themselves until they settle.
-//
-// Also exports the money helpers and styles the samples page shares.
+// themselves until they settle. What it shares with the samples page is in
+// rewards-parts.js.
 
-import { reactive, ref, computed, watch } from 'vue';
+import { ref, computed, watch } from 'vue';
 import { api, listAll } from '/shared/api.js';
-import { t, lang, addMessages } from '/shared/i18n.js';
+import { t, addMessages } from '/shared/i18n.js';
 import { useList } from '/shared/list.js';
-import { useForm, toast, confirmDialog } from '/shared/components.js';
+import { toast, confirmDialog } from '/shared/components.js';
 import { fmtDateTime, fmtNumber } from '/shared/format.js';
-import { route } from '/shared/router.js';
 import { can } from '../session.js';
-import { PageHead, ListToolbar, brandOptions, clean } from '../parts.js';
+import { PageHead, ListToolbar, clean } from '../parts.js';
 import { Tabs, FilterChips, usePoller } from '../crm.js';
-
-/* ------------------------------------------------------------ shared bits */
-
-/** Load this module's stylesheet once. */
-export function useRewardStyles() {
-  const href = '/admin/pages/rewards.css';
-  if (!document.querySelector(`link[href="${href}"]`)) {
-    const l = document.createElement('link');
-    l.rel = 'stylesheet';
-    l.href = href;
-    document.head.appendChild(l);
-  }
-}
-
-/** 12345 fen → "¥123.45" */
-export function yuan(fen) {
-  if (fen === null || fen === undefined) return '—';
-  const n = Number(fen) / 100;
-  return '¥' + new Intl.NumberFormat(lang.value === 'en' ? 'en-US' : 'zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
-}
-
-/** "12.3" (yuan, as typed) → 1230 fen; NaN when it is not an amount with at most 2 decimals. */
-export function toFen(text) {
-  const s = String(text ?? '').trim().replace(/^¥/, '').replace(/,/g, '');
-  if (!/^\d+(\.\d{1,2})?$/.test(s)) return NaN;
-  const [i, d = ''] = s.split('.');
-  return Number(i) * 100 + Number((d + '00').slice(0, 2));
-}
-export const fenText = (fen) => (fen === null || fen === undefined ? '' : (Number(fen) / 100).toFixed(2).replace(/\.00$/, ''));
-
-/** Campaign options of a brand that are not over (for "belongs to a campaign"). */
-export async function campaignOptions(brandId) {
-  if (!brandId) return [];
-  try {
-    const items = await listAll('/api/campaigns', { brand_id: brandId }, 500);
-    return items.filter((c) => c.status_now !== 'ended')
-      .map((c) => ({ value: c.id, label: c.name, sub: t('env.campaignState.' + c.status_now) }));
-  } catch (_) { return []; }
-}
-
-/** <budget-bar :left :total :count-left :count-total /> — what is left, as a bar. */
-export const BudgetBar = {
-  props: { left: Number, total: Number, countLeft: Number, countTotal: Number, money: { type: Boolean, default: true }, unit: String },
-  setup(props) {
-    const pct = computed(() => (props.total ? Math.max(0, Math.min(100, (props.left * 100) / props.total)) : 0));
-    const tone = computed(() => (pct.value <= 0 ? 'empty' : pct.value < 15 ? 'low' : pct.value < 50 ? 'mid' : 'ok'));
-    return { pct, tone, yuan, fmtNumber, t };
-  },
-  template: `
-    <div class="rw-budget" :class="'is-' + tone" :data-left="left" :data-total="total">
-      <div class="rw-budget-track"><div class="rw-budget-fill" :style="{ width: pct + '%' }"></div></div>
-      <div class="rw-budget-text">
-        <span v-if="money">{{ t('env.left', { left: yuan(left), total: yuan(total) }) }}</span>
-        <span v-else>{{ t('env.leftUnits', { left: fmtNumber(left), total: fmtNumber(total), unit: unit || '' }) }}</span>
-        <b>{{ Math.floor(pct) }}%</b>
-      </div>
-      <div class="rw-budget-sub" v-if="countTotal !== undefined && countTotal !== null">{{ t('env.countLeft', { left: fmtNumber(countLeft), total: fmtNumber(countTotal) }) }}</div>
-    </div>`,
-};
+import { yuan, toFen, fenText, BudgetBar, useOfferPage, useOfferDrawer, confirmAndRun, OfferToolbar, BrandCampaignRow } from './rewards-parts.js';
 
 export const PayoutTag = {
   props: { status: String },
@@ -97,22 +37,11 @@ addMessages({
     'env.createSub': '预算和个数决定能发多少；拼手气红包每个至少为最小金额，最后一个拿走余额',
     'env.edit': '修改红包池',
     'env.search': '搜索红包池名称',
-    'env.allBrands': '全部品牌',
     'env.allPools': '全部红包池',
     'env.empty': '还没有红包池，点击右上角“新建红包池”开始',
     'env.emptyEnvelopes': '没有符合条件的红包',
     'env.name': '名称',
     'env.namePh': '例如：到店有礼 · 拼手气红包',
-    'env.brand': '品牌',
-    'env.brandPh': '选择品牌',
-    'env.campaign': '所属活动',
-    'env.campaignPh': '不属于任何活动',
-    'env.campaignHint': '属于活动时，每次领取都计入活动的名额、次数和预算',
-    'env.campaignState.draft': '草稿',
-    'env.campaignState.scheduled': '未开始',
-    'env.campaignState.live': '进行中',
-    'env.campaignState.paused': '已暂停',
-    'env.campaignState.ended': '已结束',
     'env.mode': '金额方式',
     'env.mode.fixed': '固定金额',
     'env.mode.random': '拼手气',
@@ -127,12 +56,8 @@ addMessages({
     'env.fixedTotal': '总预算 = {amount} × {n} 个 = {total}',
     'env.randomAvg': '平均每个 {avg}，每个至少 {min}',
     'env.needName': '请填写名称',
-    'env.needBrand': '请选择品牌',
-    'env.badAmount': '请填写金额，最多两位小数',
-    'env.amountPositive': '金额须大于 0',
     'env.needCount': '个数须为正整数',
     'env.budgetTooSmall': '预算至少为 最小金额 × 个数 = {min}',
-    'env.save': '保存',
     'env.createGo': '创建红包池',
     'env.created': '红包池“{name}”已创建',
     'env.saved': '已保存',
@@ -144,9 +69,6 @@ addMessages({
     'env.fixedEach': '固定 {amount}/个',
     'env.randomMin': '拼手气 · 至少 {min}',
     'env.perMemberN': '每人限 {n} 个',
-    'env.left': '剩余 {left} / {total}',
-    'env.leftUnits': '剩余 {left} / {total} {unit}',
-    'env.countLeft': '剩余 {left} / {total} 个',
     'env.paidN': '已到账 {n}',
     'env.pendingN': '待打款 {n}',
     'env.failedN': '失败 {n}',
@@ -184,7 +106,6 @@ addMessages({
     'env.source.lottery': '抽奖中奖',
     'env.source.admin': '后台发放',
     'env.refresh': '刷新',
-    'env.noMember': '未填姓名',
     'env.via': '渠道：{provider}',
   },
   en: {
@@ -197,22 +118,11 @@ addMessages({
     'env.createSub': 'The budget and the count decide how much goes out; lucky-money shares are at least the minimum, the last takes the rest',
     'env.edit': 'Edit pool',
     'env.search': 'Search pool names',
-    'env.allBrands': 'All brands',
     'env.allPools': 'All pools',
     'env.empty': 'No pools yet — create one with “New pool”',
     'env.emptyEnvelopes': 'No envelopes match',
     'env.name': 'Name',
     'env.namePh': 'e.g. In-store welcome · lucky money',
-    'env.brand': 'Brand',
-    'env.brandPh': 'Choose a brand',
-    'env.campaign': 'Campaign',
-    'env.campaignPh': 'No campaign',
-    'env.campaignHint': 'Claims from a campaign’s pool count toward its limits and budget',
-    'env.campaignState.draft': 'Draft',
-    'env.campaignState.scheduled': 'Scheduled',
-    'env.campaignState.live': 'Live',
-    'env.campaignState.paused': 'Paused',
-    'env.campaignState.ended': 'Ended',
     'env.mode': 'Amounts',
     'env.mode.fixed': 'Fixed',
     'env.mode.random': 'Lucky money',
@@ -227,12 +137,8 @@ addMessages({
     'env.fixedTotal': 'Budget = {amount} × {n} = {total}',
     'env.randomAvg': 'On average {avg} each, at least {min}',
     'env.needName': 'Enter a name',
-    'env.needBrand': 'Choose a brand',
-    'env.badAmount': 'Enter an amount with at most 2 decimals',
-    'env.amountPositive': 'The amount must be more than 0',
     'env.needCount': 'The count must be a whole number above 0',
     'env.budgetTooSmall': 'The budget must be at least minimum × count = {min}',
-    'env.save': 'Save',
     'env.createGo': 'Create pool',
     'env.created': 'Pool “{name}” created',
     'env.saved': 'Saved',
@@ -244,9 +150,6 @@ addMessages({
     'env.fixedEach': 'Fixed {amount} each',
     'env.randomMin': 'Lucky money · at least {min}',
     'env.perMemberN': '{n} per member',
-    'env.left': '{left} of {total} left',
-    'env.leftUnits': '{left} of {total} {unit} left',
-    'env.countLeft': '{left} of {total} envelopes left',
     'env.paidN': '{n} paid',
     'env.pendingN': '{n} pending',
     'env.failedN': '{n} failed',
@@ -284,7 +187,6 @@ addMessages({
     'env.source.lottery': 'Lottery win',
     'env.source.admin': 'Granted by staff',
     'env.refresh': 'Refresh',
-    'env.noMember': 'No name',
     'env.via': 'via {provider}',
   },
 });
@@ -295,18 +197,10 @@ const EMPTY = { name: '', brand_id: null, campaign_id: null, mode: 'random', amo
 const STATUS = ['pending', 'paid', 'failed'];
 
 export default {
-  components: { PageHead, ListToolbar, Tabs, FilterChips, BudgetBar, PayoutTag },
+  components: { PageHead, ListToolbar, Tabs, FilterChips, BudgetBar, PayoutTag, OfferToolbar, BrandCampaignRow },
   setup() {
-    useRewardStyles();
-    const q = route.query;
-    const tab = ref(q.tab === 'envelopes' ? 'envelopes' : 'pools');
-    watch(tab, (v) => { history.replaceState(null, '', '#/envelopes' + (v === 'envelopes' ? '?tab=envelopes' : '')); });
-    const brands = ref([]);
-    brandOptions().then((o) => { brands.value = o; }).catch(() => {});
-
     // pools
-    const pools = useList('/api/envelope-pools', { archived: false, filters: { brand_id: null, status: null } });
-    pools.load();
+    const { q, tab, brands, offers: pools } = useOfferPage({ page: 'envelopes', tabs: ['pools', 'envelopes'], path: '/api/envelope-pools' });
     const poolColumns = computed(() => [
       { key: 'name', label: t('env.col.pool') },
       { key: 'mode', label: t('env.col.mode'), width: '170px' },
@@ -318,13 +212,15 @@ export default {
     const statusChips = computed(() => [{ value: 'active', label: t('env.pool.active') }, { value: 'closed', label: t('env.pool.closed') }]);
 
     // create / edit
-    const drawer = reactive({ open: false, pool: null });
-    const form = useForm(EMPTY, ['name', 'brand_id', 'campaign_id', 'mode', 'amount', 'budget', 'count', 'min', 'per_member_limit',
-      'amount_fen', 'budget_fen', 'count_total', 'min_fen']);
-    const campaigns = ref([]);
-    watch(() => form.values.brand_id, async (b) => {
-      campaigns.value = await campaignOptions(b);
-      if (form.values.campaign_id && !campaigns.value.some((c) => c.value === form.values.campaign_id)) form.values.campaign_id = null;
+    const { drawer, form, campaigns, openCreate, openEdit } = useOfferDrawer({
+      empty: EMPTY, offers: pools, brands,
+      fields: ['name', 'brand_id', 'campaign_id', 'mode', 'amount', 'budget', 'count', 'min', 'per_member_limit', 'amount_fen', 'budget_fen', 'count_total', 'min_fen'],
+      toForm: (p) => ({ name: p.name, brand_id: p.brand_id, mode: p.mode, count: String(p.count_total),
+        budget: fenText(p.budget_fen), amount: fenText(p.amount_fen), min: fenText(p.min_fen), per_member_limit: String(p.per_member_limit) }),
+    });
+    // a campaign of another brand does not stay chosen
+    watch(campaigns, (list) => {
+      if (form.values.campaign_id && !list.some((c) => c.value === form.values.campaign_id)) form.values.campaign_id = null;
     });
     const preview = computed(() => {
       const v = form.values;
@@ -336,22 +232,11 @@ export default {
       const b = toFen(v.budget), m = toFen(v.min);
       return b > 0 && n > 0 && m > 0 ? t('env.randomAvg', { avg: yuan(Math.floor(b / n)), min: yuan(m) }) : '';
     });
-    function openCreate() {
-      drawer.pool = null;
-      form.reset({ ...EMPTY, brand_id: pools.filters.brand_id || (brands.value.length === 1 ? brands.value[0].value : null) });
-      drawer.open = true;
-    }
-    function openEdit(p) {
-      drawer.pool = p;
-      form.reset({ ...EMPTY, name: p.name, brand_id: p.brand_id, mode: p.mode, count: String(p.count_total),
-        budget: fenText(p.budget_fen), amount: fenText(p.amount_fen), min: fenText(p.min_fen), per_member_limit: String(p.per_member_limit) });
-      drawer.open = true;
-    }
     const wholeCount = (s) => /^\d+$/.test(String(s).trim()) && Number(s) > 0;
     async function save() {
       const v = clean(form.values);
       const e = {};
-      const editing = drawer.pool;
+      const editing = drawer.item;
       if (!v.name) e.name = t('env.needName');
       if (!editing && !v.brand_id) e.brand_id = t('env.needBrand');
       if (!wholeCount(v.count)) e.count = t('env.needCount');
@@ -392,14 +277,14 @@ export default {
       }
     }
     async function closePool(p) {
-      const ok = await confirmDialog({ title: t('env.closeTitle'), message: t('env.closeText', { name: p.name }), okText: t('env.close'), danger: true });
-      if (!ok) return;
-      try { await api.post(`/api/envelope-pools/${p.id}/close`); toast.success(t('env.closed')); pools.load(); } catch (e) { toast.error(e.message); }
+      const done = await confirmAndRun({ title: t('env.closeTitle'), message: t('env.closeText', { name: p.name }), okText: t('env.close'), danger: true },
+        () => api.post(`/api/envelope-pools/${p.id}/close`), t('env.closed'));
+      if (done) pools.load();
     }
     async function deletePool(p) {
-      const ok = await confirmDialog({ title: t('env.deleteTitle'), message: t('env.deleteText', { name: p.name }), okText: t('env.delete'), danger: true });
-      if (!ok) return;
-      try { await api.del(`/api/envelope-pools/${p.id}`); toast.success(t('env.deleted')); pools.load(); } catch (e) { toast.error(e.message); }
+      const done = await confirmAndRun({ title: t('env.deleteTitle'), message: t('env.deleteText', { name: p.name }), okText: t('env.delete'), danger: true },
+        () => api.del(`/api/envelope-pools/${p.id}`), t('env.deleted'));
+      if (done) pools.load();
     }
 
     // envelopes
@@ -461,12 +346,7 @@ export default {
       <tabs v-model="tab" :tabs="tabs" />
 
       <div class="hh-card" v-if="tab === 'pools'">
-        <list-toolbar :list="pools" :placeholder="t('env.search')" :archived="false">
-          <template #filters>
-            <hh-select class="list-filter-sm" v-model="pools.filters.brand_id" :options="brands" :placeholder="t('env.allBrands')" name="filter-brand" />
-            <filter-chips v-model="pools.filters.status" :options="statusChips" />
-          </template>
-        </list-toolbar>
+        <offer-toolbar :list="pools" :brands="brands" :chips="statusChips" :placeholder="t('env.search')" />
         <hh-table :columns="poolColumns" :rows="pools.items" :total="pools.total" :limit="pools.limit" :offset="pools.offset"
                   :loading="pools.loading" :error="pools.error" :empty-text="t('env.empty')"
                   :row-class="r => r.status === 'closed' ? 'is-archived' : ''"
@@ -534,32 +414,25 @@ export default {
         </hh-table>
       </div>
 
-      <hh-drawer :open="drawer.open" :title="drawer.pool ? t('env.edit') : t('env.create')" :subtitle="drawer.pool ? drawer.pool.brand_name : t('env.createSub')" width="560px" @close="drawer.open = false">
+      <hh-drawer :open="drawer.open" :title="drawer.item ? t('env.edit') : t('env.create')" :subtitle="drawer.item ? drawer.item.brand_name : t('env.createSub')" width="560px" @close="drawer.open = false">
         <form class="hh-form" id="pool-form" @submit.prevent="save" novalidate>
           <hh-form-error :message="form.formError" />
-          <div v-if="drawer.pool" class="hh-alert hh-alert-info"><hh-icon name="info" />
-            <span>{{ t('env.granted', { n: fmtNumber(drawer.pool.granted_count), amount: yuan(drawer.pool.granted_fen) }) }} {{ drawer.pool.status === 'closed' ? t('env.closedNote') : t('env.editLimits') }}</span></div>
+          <div v-if="drawer.item" class="hh-alert hh-alert-info"><hh-icon name="info" />
+            <span>{{ t('env.granted', { n: fmtNumber(drawer.item.granted_count), amount: yuan(drawer.item.granted_fen) }) }} {{ drawer.item.status === 'closed' ? t('env.closedNote') : t('env.editLimits') }}</span></div>
           <hh-field :label="t('env.name')" :error="form.errors.name" name="name" required>
             <input class="hh-input" v-model="form.values.name" :placeholder="t('env.namePh')" maxlength="64" />
           </hh-field>
-          <div class="hh-form-row" v-if="!drawer.pool">
-            <hh-field :label="t('env.brand')" :error="form.errors.brand_id" name="brand_id" required>
-              <hh-select v-model="form.values.brand_id" :options="brands" :placeholder="t('env.brandPh')" name="brand_id" :invalid="!!form.errors.brand_id" />
-            </hh-field>
-            <hh-field :label="t('env.campaign')" :error="form.errors.campaign_id" :hint="t('env.campaignHint')" name="campaign_id">
-              <hh-select v-model="form.values.campaign_id" :options="campaigns" :placeholder="t('env.campaignPh')" :disabled="!form.values.brand_id" name="campaign_id" />
-            </hh-field>
-          </div>
-          <hh-field v-if="!drawer.pool" :label="t('env.mode')" name="mode">
+          <brand-campaign-row v-if="!drawer.item" :form="form" :brands="brands" :campaigns="campaigns" />
+          <hh-field v-if="!drawer.item" :label="t('env.mode')" name="mode">
             <div class="role-cards">
               <label v-for="m in ['random', 'fixed']" :key="m" class="role-card" :class="{ active: form.values.mode === m }" :data-mode="m">
                 <input type="radio" :value="m" v-model="form.values.mode" /><b>{{ t('env.mode.' + m) }}</b><small>{{ t('env.modeHint.' + m) }}</small></label>
             </div>
           </hh-field>
-          <fieldset class="rw-fieldset" :disabled="drawer.pool && drawer.pool.status === 'closed'">
+          <fieldset class="rw-fieldset" :disabled="drawer.item && drawer.item.status === 'closed'">
           <div class="hh-form-row">
             <hh-field v-if="form.values.mode === 'fixed'" :label="t('env.amount')" :error="form.errors.amount" name="amount" required>
-              <input class="hh-input" v-model="form.values.amount" inputmode="decimal" placeholder="5.00" :disabled="!!drawer.pool" />
+              <input class="hh-input" v-model="form.values.amount" inputmode="decimal" placeholder="5.00" :disabled="!!drawer.item" />
             </hh-field>
             <hh-field v-else :label="t('env.budget')" :error="form.errors.budget" name="budget" required>
               <input class="hh-input" v-model="form.values.budget" inputmode="decimal" placeholder="2000.00" />
@@ -570,7 +443,7 @@ export default {
           </div>
           <div class="hh-form-row">
             <hh-field v-if="form.values.mode === 'random'" :label="t('env.min')" :error="form.errors.min" name="min">
-              <input class="hh-input" v-model="form.values.min" inputmode="decimal" placeholder="0.01" :disabled="!!drawer.pool" />
+              <input class="hh-input" v-model="form.values.min" inputmode="decimal" placeholder="0.01" :disabled="!!drawer.item" />
             </hh-field>
             <hh-field :label="t('env.perMember')" :error="form.errors.per_member_limit" name="per_member_limit">
               <input class="hh-input" v-model="form.values.per_member_limit" inputmode="numeric" placeholder="1" />
@@ -581,7 +454,7 @@ export default {
         </form>
         <template #footer>
           <button type="button" class="hh-btn" @click="drawer.open = false">{{ t('common.cancel') }}</button>
-          <button type="submit" form="pool-form" class="hh-btn hh-btn-primary" :disabled="form.busy" data-test="save">{{ drawer.pool ? t('env.save') : t('env.createGo') }}</button>
+          <button type="submit" form="pool-form" class="hh-btn hh-btn-primary" :disabled="form.busy" data-test="save">{{ drawer.item ? t('env.save') : t('env.createGo') }}</button>
         </template>
       </hh-drawer>
     </div>`,

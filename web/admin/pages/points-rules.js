@@ -10,7 +10,7 @@ import { t } from '/shared/i18n.js';
 import { useForm, toast, confirmDialog } from '/shared/components.js';
 import { fmtNumber, fmtDate, fmtDateTime } from '/shared/format.js';
 import { can, session } from '../session.js';
-import { PageHead } from '../parts.js';
+import { PageHead, toLocalInput, fromLocalInput } from '../parts.js';
 import { ACTIONS } from './points-parts.js';
 
 const TABS = ['spend', 'action', 'multiplier'];
@@ -19,14 +19,6 @@ const EMPTY = {
   points: '', unit_yuan: '1', multiplier_pct: '200', daily_cap: '', total_cap: '', starts_at: '', ends_at: '', active: true,
 };
 
-// datetime-local <-> ms
-const toLocalInput = (ms) => {
-  if (!ms) return '';
-  const d = new Date(ms);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-};
-const fromLocalInput = (s) => (s ? new Date(s).getTime() : null);
 const intOrNull = (s) => (String(s ?? '').trim() === '' ? null : Number(String(s).trim()));
 
 export default {

@@ -6,18 +6,18 @@
 // one (carrier + tracking number), mark delivered, cancel (the unit goes back
 // to stock); export the queue as CSV or Excel for the warehouse, and import the
 // filled-in file (tracking numbers) with a report of every line not applied.
+// What it shares with the red envelopes page is in rewards-parts.js.
 
-import { reactive, ref, computed, watch } from 'vue';
+import { reactive, ref, computed } from 'vue';
 import { api, listAll, ApiError, newIdempotencyKey } from '/shared/api.js';
 import { t, lang, addMessages } from '/shared/i18n.js';
 import { useList } from '/shared/list.js';
 import { useForm, toast, confirmDialog } from '/shared/components.js';
 import { fmtDateTime, fmtNumber } from '/shared/format.js';
-import { route } from '/shared/router.js';
 import { can } from '../session.js';
-import { PageHead, ListToolbar, brandOptions, clean } from '../parts.js';
+import { PageHead, ListToolbar, clean, toLocalInput, fromLocalInput } from '../parts.js';
 import { Tabs, FilterChips, downloadText } from '../crm.js';
-import { useRewardStyles, yuan, toFen, fenText, campaignOptions, BudgetBar } from './envelopes.js';
+import { yuan, toFen, fenText, BudgetBar, useOfferPage, useOfferDrawer, confirmAndRun, OfferToolbar, BrandCampaignRow } from './rewards-parts.js';
 
 addMessages({
   'zh-CN': {
@@ -33,7 +33,6 @@ addMessages({
     'smp.emptyQueue': '没有符合条件的申请',
     'smp.name': '名称',
     'smp.namePh': '例如：焕亮精华 试用装 5ml',
-    'smp.brand': '品牌',
     'smp.description': '说明',
     'smp.descriptionPh': '会员在申领页看到的介绍，例如规格、注意事项',
     'smp.image': '图片地址',
@@ -157,7 +156,6 @@ addMessages({
     'smp.emptyQueue': 'No requests match',
     'smp.name': 'Name',
     'smp.namePh': 'e.g. Brightening serum trial 5 ml',
-    'smp.brand': 'Brand',
     'smp.description': 'Description',
     'smp.descriptionPh': 'What members read on the request page: size, notes',
     'smp.image': 'Image URL',
@@ -273,14 +271,6 @@ addMessages({
 const EMPTY = { name: '', brand_id: null, campaign_id: null, description: '', image: '', stock: '', paid: false, fee: '8', starts: '', ends: '' };
 const STATUSES = ['requested', 'shipped', 'delivered', 'cancelled'];
 
-// <input type="datetime-local"> ↔ UTC ms (the browser's zone)
-const toLocalInput = (ms) => {
-  if (!ms) return '';
-  const d = new Date(ms);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-};
-const fromLocalInput = (s) => (s ? new Date(s).getTime() : null);
 const addrLine = (a) => (a ? [a.province, a.city !== a.province ? a.city : '', a.district, a.detail].filter(Boolean).join(' ') : '');
 
 /** GET a file with the session cookie and save it; errors come back as toasts. */
@@ -303,18 +293,10 @@ async function fetchDownload(url, filename) {
 }
 
 export default {
-  components: { PageHead, ListToolbar, Tabs, FilterChips, BudgetBar },
+  components: { PageHead, ListToolbar, Tabs, FilterChips, BudgetBar, OfferToolbar, BrandCampaignRow },
   setup() {
-    useRewardStyles();
-    const q = route.query;
-    const tab = ref(q.tab === 'queue' ? 'queue' : 'offers');
-    watch(tab, (v) => { history.replaceState(null, '', '#/samples' + (v === 'queue' ? '?tab=queue' : '')); });
-    const brands = ref([]);
-    brandOptions().then((o) => { brands.value = o; }).catch(() => {});
-
     // offers
-    const offers = useList('/api/sample-offers', { archived: false, filters: { brand_id: null, status: null } });
-    offers.load();
+    const { q, tab, brands, offers } = useOfferPage({ page: 'samples', tabs: ['offers', 'queue'], path: '/api/sample-offers' });
     const offerColumns = computed(() => [
       { key: 'name', label: t('smp.col.offer') },
       { key: 'stock', label: t('smp.col.stock'), width: '230px' },
@@ -327,25 +309,16 @@ export default {
     const offerChips = computed(() => [{ value: 'active', label: t('smp.state.open') }, { value: 'closed', label: t('smp.state.closed') }]);
     const stateTone = (s) => ({ open: 'hh-tag-success', scheduled: 'hh-tag-info', sold_out: 'hh-tag-warn', ended: '', closed: '' })[s] || '';
 
-    const drawer = reactive({ open: false, offer: null });
-    const form = useForm(EMPTY, ['name', 'brand_id', 'campaign_id', 'description', 'image', 'stock', 'fee', 'starts', 'ends', 'shipping_fee_fen', 'starts_at', 'ends_at']);
-    const campaigns = ref([]);
-    watch(() => form.values.brand_id, async (b) => { campaigns.value = await campaignOptions(b); });
-    function openCreate() {
-      drawer.offer = null;
-      form.reset({ ...EMPTY, brand_id: offers.filters.brand_id || (brands.value.length === 1 ? brands.value[0].value : null) });
-      drawer.open = true;
-    }
-    function openEdit(o) {
-      drawer.offer = o;
-      form.reset({ ...EMPTY, name: o.name, brand_id: o.brand_id, description: o.description || '', image: o.image || '', stock: String(o.stock),
-        paid: o.shipping_fee_fen > 0, fee: o.shipping_fee_fen > 0 ? fenText(o.shipping_fee_fen) : '8', starts: toLocalInput(o.starts_at), ends: toLocalInput(o.ends_at) });
-      drawer.open = true;
-    }
+    const { drawer, form, campaigns, openCreate, openEdit } = useOfferDrawer({
+      empty: EMPTY, offers, brands,
+      fields: ['name', 'brand_id', 'campaign_id', 'description', 'image', 'stock', 'fee', 'starts', 'ends', 'shipping_fee_fen', 'starts_at', 'ends_at'],
+      toForm: (o) => ({ name: o.name, brand_id: o.brand_id, description: o.description || '', image: o.image || '', stock: String(o.stock),
+        paid: o.shipping_fee_fen > 0, fee: o.shipping_fee_fen > 0 ? fenText(o.shipping_fee_fen) : '8', starts: toLocalInput(o.starts_at), ends: toLocalInput(o.ends_at) }),
+    });
     async function save() {
       const v = clean(form.values);
       const e = {};
-      const editing = drawer.offer;
+      const editing = drawer.item;
       if (!v.name) e.name = t('smp.needName');
       if (!editing && !v.brand_id) e.brand_id = t('env.needBrand');
       if (!/^\d+$/.test(v.stock) || Number(v.stock) < 1) e.stock = t('smp.needStock');
@@ -390,9 +363,9 @@ export default {
       } catch (err) { toast.error(err.message); }
     }
     async function remove(o) {
-      const ok = await confirmDialog({ title: t('smp.deleteTitle'), message: t('smp.deleteText', { name: o.name }), okText: t('smp.delete'), danger: true });
-      if (!ok) return;
-      try { await api.del(`/api/sample-offers/${o.id}`); toast.success(t('smp.deleted')); offers.load(); loadOfferOpts(); } catch (err) { toast.error(err.message); }
+      const done = await confirmAndRun({ title: t('smp.deleteTitle'), message: t('smp.deleteText', { name: o.name }), okText: t('smp.delete'), danger: true },
+        () => api.del(`/api/sample-offers/${o.id}`), t('smp.deleted'));
+      if (done) { offers.load(); loadOfferOpts(); }
     }
 
     // fulfilment queue
@@ -439,14 +412,14 @@ export default {
       if (res) { toast.success(t('smp.shipped')); ship.open = false; queue.load(); offers.load(); }
     }
     async function deliver(row) {
-      const ok = await confirmDialog({ title: t('smp.deliverTitle'), message: t('smp.deliverText', { id: row.id, no: row.tracking_no }), okText: t('smp.deliver') });
-      if (!ok) return;
-      try { await api.post(`/api/sample-requests/${row.id}/deliver`); toast.success(t('smp.delivered')); queue.load(); offers.load(); } catch (e) { toast.error(e.message); }
+      const done = await confirmAndRun({ title: t('smp.deliverTitle'), message: t('smp.deliverText', { id: row.id, no: row.tracking_no }), okText: t('smp.deliver') },
+        () => api.post(`/api/sample-requests/${row.id}/deliver`), t('smp.delivered'));
+      if (done) { queue.load(); offers.load(); }
     }
     async function cancel(row) {
-      const ok = await confirmDialog({ title: t('smp.cancelTitle'), message: t('smp.cancelText', { id: row.id }), okText: t('smp.cancel'), danger: true });
-      if (!ok) return;
-      try { await api.post(`/api/sample-requests/${row.id}/cancel`); toast.success(t('smp.cancelled')); queue.load(); offers.load(); } catch (e) { toast.error(e.message); }
+      const done = await confirmAndRun({ title: t('smp.cancelTitle'), message: t('smp.cancelText', { id: row.id }), okText: t('smp.cancel'), danger: true },
+        () => api.post(`/api/sample-requests/${row.id}/cancel`), t('smp.cancelled'));
+      if (done) { queue.load(); offers.load(); }
     }
 
     // export and import
@@ -526,12 +499,7 @@ export default {
       <tabs v-model="tab" :tabs="tabs" />
 
       <div class="hh-card" v-if="tab === 'offers'">
-        <list-toolbar :list="offers" :placeholder="t('smp.search')" :archived="false">
-          <template #filters>
-            <hh-select class="list-filter-sm" v-model="offers.filters.brand_id" :options="brands" :placeholder="t('env.allBrands')" name="filter-brand" />
-            <filter-chips v-model="offers.filters.status" :options="offerChips" />
-          </template>
-        </list-toolbar>
+        <offer-toolbar :list="offers" :brands="brands" :chips="offerChips" :placeholder="t('smp.search')" />
         <hh-table :columns="offerColumns" :rows="offers.items" :total="offers.total" :limit="offers.limit" :offset="offers.offset"
                   :loading="offers.loading" :error="offers.error" :empty-text="t('smp.empty')"
                   :row-class="r => r.status === 'closed' ? 'is-archived' : ''"
@@ -609,20 +577,13 @@ export default {
         </hh-table>
       </div>
 
-      <hh-drawer :open="drawer.open" :title="drawer.offer ? t('smp.edit') : t('smp.create')" :subtitle="drawer.offer ? drawer.offer.brand_name : t('smp.createSub')" width="580px" @close="drawer.open = false">
+      <hh-drawer :open="drawer.open" :title="drawer.item ? t('smp.edit') : t('smp.create')" :subtitle="drawer.item ? drawer.item.brand_name : t('smp.createSub')" width="580px" @close="drawer.open = false">
         <form class="hh-form" id="offer-form" @submit.prevent="save" novalidate>
           <hh-form-error :message="form.formError" />
           <hh-field :label="t('smp.name')" :error="form.errors.name" name="name" required>
             <input class="hh-input" v-model="form.values.name" :placeholder="t('smp.namePh')" maxlength="64" />
           </hh-field>
-          <div class="hh-form-row" v-if="!drawer.offer">
-            <hh-field :label="t('smp.brand')" :error="form.errors.brand_id" name="brand_id" required>
-              <hh-select v-model="form.values.brand_id" :options="brands" :placeholder="t('env.brandPh')" name="brand_id" :invalid="!!form.errors.brand_id" />
-            </hh-field>
-            <hh-field :label="t('env.campaign')" :error="form.errors.campaign_id" :hint="t('env.campaignHint')" name="campaign_id">
-              <hh-select v-model="form.values.campaign_id" :options="campaigns" :placeholder="t('env.campaignPh')" :disabled="!form.values.brand_id" name="campaign_id" />
-            </hh-field>
-          </div>
+          <brand-campaign-row v-if="!drawer.item" :form="form" :brands="brands" :campaigns="campaigns" />
           <hh-field :label="t('smp.description')" :error="form.errors.description" name="description">
             <textarea class="hh-input rw-textarea" rows="3" v-model="form.values.description" :placeholder="t('smp.descriptionPh')" maxlength="1000"></textarea>
           </hh-field>
@@ -654,7 +615,7 @@ export default {
         </form>
         <template #footer>
           <button type="button" class="hh-btn" @click="drawer.open = false">{{ t('common.cancel') }}</button>
-          <button type="submit" form="offer-form" class="hh-btn hh-btn-primary" :disabled="form.busy" data-test="save">{{ drawer.offer ? t('env.save') : t('smp.create') }}</button>
+          <button type="submit" form="offer-form" class="hh-btn hh-btn-primary" :disabled="form.busy" data-test="save">{{ drawer.item ? t('env.save') : t('smp.create') }}</button>
         </template>
       </hh-drawer>
 

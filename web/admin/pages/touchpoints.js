@@ -12,7 +12,7 @@ import { useForm, toast } from '/shared/components.js';
 import { fmtDateTime, fmtNumber } from '/shared/format.js';
 import { route, navigate } from '/shared/router.js';
 import { can } from '../session.js';
-import { PageHead, ListToolbar, brandOptions, storeOptions, clean } from '../parts.js';
+import { PageHead, ListToolbar, brandOptions, storeOptions, clean, toLocalInput, fromLocalInput } from '../parts.js';
 import { ChannelTag, ProgressBar, JobStatus, Tabs, CHANNELS, searchStaff, usePoller, download, copyText } from '../crm.js';
 
 const UTM = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term'];
@@ -27,15 +27,6 @@ async function campaignOptions(brandId) {
 }
 const EMPTY_BATCH = { name: '', brand_id: null, campaign_id: null, channel: 'counter', per: 'store_staff', store_ids: [],
   utm_source: '', utm_medium: '', utm_campaign: '', utm_content: '', utm_term: '' };
-
-// <input type="datetime-local"> value ↔ UTC ms (the browser's zone)
-const toLocalInput = (ms) => {
-  if (!ms) return '';
-  const d = new Date(ms);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-};
-const fromLocalInput = (s) => (s ? new Date(s).getTime() : null);
 
 export default {
   components: { PageHead, ListToolbar, ChannelTag, ProgressBar, JobStatus, Tabs },
