@@ -5,7 +5,7 @@
 //
 // counterScreens(state) → components bound to the app's state (account, me).
 
-import { ref, reactive, computed, watch, onMounted, onBeforeUnmount, nextTick } from 'vue';
+import { ref, reactive, computed, watch, onMounted, onBeforeUnmount } from 'vue';
 import { api } from '/shared/api.js';
 import { t } from '/shared/i18n.js';
 import { useForm, toast } from '/shared/components.js';
@@ -15,6 +15,7 @@ import { normalizeMemberCode } from '/shared/mobile-kit.js';
 import { PointsGlance } from './points.js';
 import { PickupOrders } from './gifts.js';
 import { usePhoneOtp, PhoneOtpFields, PhoneField, checkPhone, focusSoon } from './phone-otp.js';
+import { QrScanner, canScan } from './scanner.js';
 
 /** Registering: the code the customer reads out, under staff.reg.* words. */
 const OTP = { words: 'staff.reg', field: 'code', digits: '4,8', maxlength: 8, autocomplete: 'off', required: true, test: 'send-code' };
@@ -45,66 +46,6 @@ export const MemberCard = {
         <dd><span class="hh-tag" :class="m.consent_sms ? 'hh-tag-success' : ''">{{ m.consent_sms ? t('staff.card.smsYes') : t('staff.card.smsNo') }}</span></dd>
       </dl>
     </section>`,
-};
-
-/* ---------------------------------------------------------------- scanner */
-
-export const canScan = () => typeof window.BarcodeDetector === 'function' && !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
-
-/**
- * <qr-scanner :open @code="text" @close> — the phone camera and the
- * BarcodeDetector API; emits the first QR text it reads.
- */
-export const QrScanner = {
-  props: { open: Boolean },
-  emits: ['code', 'close'],
-  setup(props, { emit }) {
-    const video = ref(null);
-    const error = ref('');
-    let stream = null;
-    let timer = null;
-    async function start() {
-      error.value = '';
-      try {
-        const detector = new window.BarcodeDetector({ formats: ['qr_code'] });
-        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
-        await nextTick();
-        if (!video.value) { stop(); return; }
-        video.value.srcObject = stream;
-        await video.value.play();
-        const loop = async () => {
-          if (!stream) return;
-          try {
-            const found = await detector.detect(video.value);
-            const hit = found.find((x) => x.rawValue);
-            if (hit) { stop(); emit('code', hit.rawValue); return; }
-          } catch (_) { /* frame not ready */ }
-          timer = setTimeout(loop, 200);
-        };
-        loop();
-      } catch (e) {
-        stop();
-        error.value = e && e.name === 'NotAllowedError' ? t('staff.scan.denied') : t('staff.scan.failed');
-      }
-    }
-    function stop() {
-      clearTimeout(timer);
-      if (stream) stream.getTracks().forEach((x) => x.stop());
-      stream = null;
-    }
-    watch(() => props.open, (v) => (v ? start() : stop()), { immediate: true });
-    onBeforeUnmount(stop);
-    return { video, error, t };
-  },
-  template: `
-    <teleport to="body">
-      <div v-if="open" class="cm-scan" role="dialog" aria-modal="true" :aria-label="t('staff.scan.title')">
-        <video ref="video" playsinline muted></video>
-        <div class="cm-scan-frame"><span></span></div>
-        <p class="cm-scan-tip">{{ error || t('staff.scan.tip') }}</p>
-        <button type="button" class="hh-btn hh-btn-lg cm-scan-close" @click="$emit('close')">{{ t('common.cancel') }}</button>
-      </div>
-    </teleport>`,
 };
 
 /* ------------------------------------------------------------- screens */

@@ -9,7 +9,7 @@ import { api } from '/shared/api.js';
 import { t, lang, addMessages } from '/shared/i18n.js';
 import { toast } from '/shared/components.js';
 import { fmtDateTime } from '/shared/format.js';
-import { QrScanner, canScan } from './counter.js';
+import { QrScanner, canScan } from './scanner.js';
 
 const yuan = (fen) => (fen == null ? '—' : '¥' + (fen / 100).toFixed(fen % 100 ? 2 : 0));
 const EARLY = 2 * 3600_000;

@@ -7,9 +7,9 @@
 // redeemScreens(state) → { RedeemPage, RedemptionsPage } bound to the app's
 // state (account, me, store).
 //
-// The camera goes through a small adapter: the browser's BarcodeDetector where
-// there is one, otherwise jsQR (npm "jsqr", vendored at /vendor/jsqr/jsQR.js)
-// on video frames; without either, codes are typed or pasted.
+// The camera is the staff app's one scanner (scanner.js: BarcodeDetector where
+// there is one, otherwise jsQR on video frames); without a camera, codes are
+// typed or pasted.
 
 import { ref, reactive, computed, watch, onMounted, onBeforeUnmount, nextTick } from 'vue';
 import { api } from '/shared/api.js';
@@ -18,6 +18,7 @@ import { useForm, toast } from '/shared/components.js';
 import { route, navigate } from '/shared/router.js';
 import { fmtDate, fmtDateTime, fmtNumber } from '/shared/format.js';
 import { usePhoneOtp, PhoneOtpFields, focusSoon } from './phone-otp.js';
+import { QrScanner, createQrReader } from './scanner.js';
 import './redeem-messages.js';
 
 /** Verifying the person: the 6-digit code the customer reads out, under rd.* words. */
@@ -67,109 +68,6 @@ const minutesLeft = (until, now) => (until && until > now ? Math.max(1, Math.flo
 
 /** XXXX-XXXX-XXXX as the code is typed. */
 const groupCode = (s) => String(s || '').toUpperCase().replace(/[^0-9A-Z]/g, '').slice(0, 12).replace(/(.{4})(?=.)/g, '$1-');
-
-/* ------------------------------------------------------------ camera */
-
-let jsqrPromise = null;
-function loadJsQr() {
-  if (window.jsQR) return Promise.resolve(window.jsQR);
-  if (!jsqrPromise) {
-    jsqrPromise = new Promise((resolve) => {
-      const s = document.createElement('script');
-      s.src = '/vendor/jsqr/jsQR.js';
-      s.async = true;
-      s.onload = () => resolve(window.jsQR || null);
-      s.onerror = () => resolve(null);
-      document.head.appendChild(s);
-    });
-  }
-  return jsqrPromise;
-}
-
-/**
- * A QR reader for <video> frames: {detect(video) → Promise<string|null>}, or
- * null when this browser can neither detect nor decode QR codes.
- */
-export async function createQrReader() {
-  if (!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia)) return null;
-  if (typeof window.BarcodeDetector === 'function') {
-    try {
-      const formats = window.BarcodeDetector.getSupportedFormats ? await window.BarcodeDetector.getSupportedFormats() : ['qr_code'];
-      if (formats.includes('qr_code')) {
-        const d = new window.BarcodeDetector({ formats: ['qr_code'] });
-        return { engine: 'native', detect: async (v) => ((await d.detect(v)).find((x) => x.rawValue) || {}).rawValue || null };
-      }
-    } catch (_) { /* fall through to jsQR */ }
-  }
-  const jsQR = await loadJsQr();
-  if (!jsQR) return null;
-  const canvas = document.createElement('canvas');
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  return {
-    engine: 'jsqr',
-    detect: async (v) => {
-      const w = v.videoWidth, h = v.videoHeight;
-      if (!w || !h) return null;
-      const scale = Math.min(1, 640 / Math.max(w, h));
-      canvas.width = Math.round(w * scale);
-      canvas.height = Math.round(h * scale);
-      ctx.drawImage(v, 0, 0, canvas.width, canvas.height);
-      const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
-      const hit = jsQR(img.data, img.width, img.height, { inversionAttempts: 'dontInvert' });
-      return hit && hit.data ? hit.data : null;
-    },
-  };
-}
-
-const RedeemScanner = {
-  props: { open: Boolean, reader: Object },
-  emits: ['code', 'close'],
-  setup(props, { emit }) {
-    const video = ref(null);
-    const error = ref('');
-    let stream = null;
-    let timer = null;
-    async function start() {
-      error.value = '';
-      try {
-        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
-        await nextTick();
-        if (!video.value) { stop(); return; }
-        video.value.srcObject = stream;
-        await video.value.play();
-        const loop = async () => {
-          if (!stream) return;
-          try {
-            const text = await props.reader.detect(video.value);
-            if (text) { stop(); emit('code', text); return; }
-          } catch (_) { /* the frame was not ready */ }
-          timer = setTimeout(loop, 180);
-        };
-        loop();
-      } catch (e) {
-        stop();
-        error.value = e && e.name === 'NotAllowedError' ? t('rd.scan.denied') : t('rd.scan.failed');
-      }
-    }
-    function stop() {
-      clearTimeout(timer);
-      if (stream) stream.getTracks().forEach((x) => x.stop());
-      stream = null;
-    }
-    watch(() => props.open, (v) => (v ? start() : stop()), { immediate: true });
-    onBeforeUnmount(stop);
-    return { video, error, t };
-  },
-  template: `
-    <teleport to="body">
-      <div v-if="open" class="cm-scan" role="dialog" aria-modal="true" :aria-label="t('rd.scan.title')" data-test="rd-scanner">
-        <video ref="video" playsinline muted></video>
-        <div class="cm-scan-frame"><span></span></div>
-        <p class="cm-scan-tip">{{ error || t('rd.scan.tip') }}</p>
-        <button type="button" class="hh-btn hh-btn-lg cm-scan-close" @click="$emit('close')">{{ t('common.cancel') }}</button>
-      </div>
-    </teleport>`,
-};
 
 /* ------------------------------------------------------------- pieces */
 
@@ -287,7 +185,7 @@ export function redeemScreens(state) {
 
   /* ------------------------------------------------------------- 核销 */
   const RedeemPage = {
-    components: { RedeemScanner, RdCoupon, RdPerson, UndoSheet, TicketIcon, PhoneOtpFields },
+    components: { QrScanner, RdCoupon, RdPerson, UndoSheet, TicketIcon, PhoneOtpFields },
     setup() {
       const mode = ref(['scan', 'code', 'phone'].includes(route.query.by) ? route.query.by : 'scan');
       const form = useForm({ scan: '', code: '', phone: '', otp: '' });
@@ -630,7 +528,7 @@ export function redeemScreens(state) {
         </hh-drawer>
 
         <undo-sheet />
-        <redeem-scanner v-if="reader" :open="scanning" :reader="reader" @code="onScanned" @close="scanning = false" />
+        <qr-scanner v-if="reader" :open="scanning" words="rd.scan" test="rd-scanner" @code="onScanned" @close="scanning = false" />
       </div>`,
   };
 
