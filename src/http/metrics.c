@@ -152,6 +152,12 @@ char *hh_metrics_render(hh_app *app, size_t *len)
     }
     hh_buf_printf(&b, "huohua_store_commit_seconds_sum %.6f\nhuohua_store_commit_seconds_count %llu\n",
               (double)st.commit_us_sum / 1e6, (unsigned long long)st.commits);
+    hh_buf_printf(&b,
+                  "# HELP huohua_store_checkpoints_total Checkpoints that copied the write-ahead log into the database,"
+                  " by the checkpointer thread or by the writer (when the log outgrew its limit).\n"
+                  "# TYPE huohua_store_checkpoints_total counter\n"
+                  "huohua_store_checkpoints_total{by=\"checkpointer\"} %llu\nhuohua_store_checkpoints_total{by=\"writer\"} %llu\n",
+                  (unsigned long long)st.checkpoints, (unsigned long long)st.writer_checkpoints);
     *len = b.len;
     return b.data;
 }

@@ -112,6 +112,10 @@ typedef struct hh_store_stats {
      * 50,100,250,500,1000,2500,5000,10000,25000,50000,100000,+Inf */
     uint64_t commit_buckets[12];
     uint64_t commit_us_sum;
+    /* checkpoints that ran (copied what they could of the write-ahead log into
+     * the database): by the checkpointer thread, and by the writer itself
+     * when the log had grown past its limit */
+    uint64_t checkpoints, writer_checkpoints;
 } hh_store_stats;
 extern const double hh_store_batch_bounds[11];
 extern const double hh_store_commit_bounds_us[11];

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -743,6 +744,40 @@ static void test_reopen_keeps_data(void **state)
     assert_int_equal(st.commits, 0); /* stats are per process lifetime */
 }
 
+static hh_status insert_big(hh_db *tx, void *ud)
+{
+    return hh_db_run(tx, NULL, "INSERT INTO t (k, v) VALUES (?, randomblob(200000))", HH_A(HH_S((const char *)ud)));
+}
+
+/* Past 1,000 pages of log the checkpointer thread copies the log into the
+ * database with its own connection; the writer never has to (its own
+ * checkpoint is for logs past 8,000 pages). Once broken: the checkpointer's
+ * connection had never read the file, so SQLite did not treat it as WAL and
+ * its checkpoints copied nothing. */
+static void test_checkpointer_copies_the_log(void **state)
+{
+    fixture *f = *state;
+    for (int i = 0; i < 30; i++) { /* about 50 pages each */
+        char k[16];
+        snprintf(k, sizeof k, "big%d", i);
+        assert_int_equal(hh_store_write_sync(f->store, insert_big, k), HH_OK);
+    }
+    /* the last pass ends shortly after the last commit: then what was
+     * written is in the database file itself, not only in the log */
+    hh_store_stats st;
+    struct stat sb = {0};
+    for (int waited = 0; waited < 1000; waited++) {
+        st = stats_of(f->store);
+        assert_int_equal(stat(f->path, &sb), 0);
+        if (st.checkpoints >= 1 && sb.st_size >= 30 * 200000) break;
+        usleep(10 * 1000);
+    }
+    assert_true(st.checkpoints >= 1);
+    assert_true(sb.st_size >= 30 * 200000);
+    assert_int_equal(st.writer_checkpoints, 0);
+    assert_int_equal(count_rows(f->store, NULL), 30);
+}
+
 static void test_open_fails_cleanly(void **state)
 {
     (void)state;
@@ -837,6 +872,7 @@ int main(void)
         T(test_reader_per_thread),
         T(test_migrations_set_user_version),
         T(test_reopen_keeps_data),
+        T(test_checkpointer_copies_the_log),
         T(test_migrations_12_13_on_an_older_database),
         cmocka_unit_test(test_open_fails_cleanly),
         T(test_readonly_store_refuses_writes),
