@@ -542,7 +542,13 @@ static hh_status checkin_write(hh_db *tx, hh_req *r)
         json_decref(row);
         return st;
     }
-    hh_reply(r, 200, json_pack("{s:o, s:O, s:I}", "signup", row, "activity", a, "points_awarded", (json_int_t)points));
+    /* the event as it is now, with this check-in counted (a is from before it) */
+    json_t *now_a;
+    if ((st = act_load(tx, r->path_id, &now_a))) {
+        json_decref(row);
+        return st;
+    }
+    hh_reply(r, 200, json_pack("{s:o, s:o, s:I}", "signup", row, "activity", now_a, "points_awarded", (json_int_t)points));
     return HH_OK;
 }
 

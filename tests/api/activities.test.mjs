@@ -206,10 +206,15 @@ test('staff check in guests by member QR or phone; only registered guests, once,
   assert.equal(r.json.signup.status, 'attended');
   assert.equal(r.json.signup.member_id, g1.id);
   assert.ok(r.json.signup.checked_in_at > 0);
+  // the event in the answer counts this check-in (the staff app shows it)
+  assert.equal(r.json.activity.id, a.id);
+  assert.equal(r.json.activity.attended, 1);
+  assert.equal(r.json.activity.registered, 2);
   const ev = await sqlite(s, `SELECT store_id, staff_id FROM events WHERE kind = 'activity.checkin' AND member_id = ${g1.id}`);
   assert.equal(ev.trim(), '1|1');
   const byPhone = await s.api('POST', `/api/activities/${a.id}/checkin`, { token: await s.token('lumina.mgr'), body: { phone: g2.phone.slice(3) } });
   assert.equal(byPhone.status, 200, byPhone.text);
+  assert.equal(byPhone.json.activity.attended, 2);
   await errorTable(t, s, ba001, [
     ['twice', 'POST', `/api/activities/${a.id}/checkin`, { code: g1.code }, 409, 'code'],
     ['waitlisted guest', 'POST', `/api/activities/${a.id}/checkin`, { code: w1.code }, 422, 'code'],

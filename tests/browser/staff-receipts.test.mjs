@@ -61,6 +61,8 @@ describe('staff app: event check-in and receipt review', { skip: skip || false }
     await page.fill('[data-test=phone]', '13933330001');
     await page.click('[data-test=checkin]');
     await page.locator('[data-test=checkin-result][data-ok=true]').waitFor();
+    // the event's card counts the guest at once
+    await page.locator('[data-test=events] .ck-event.on', { hasText: '已签到 1' }).waitFor();
     await shot(page, 'staff-checkin-01-ok');
   });
 

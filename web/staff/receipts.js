@@ -80,6 +80,9 @@ export function rewardScreens(state) {
           result.value = { ok: true, title: t('ck.ok'), text: `${g.member_name || t('ck.guest')} · ${g.member_phone_masked}` };
           recent.value.unshift({ id: g.id, name: g.member_name || t('ck.guest'), phone: g.member_phone_masked, at: g.checked_in_at });
           phone.value = '';
+          /* the answer's event counts this check-in: show it on its card too */
+          const i = events.value.findIndex((a) => a.id === r.activity.id);
+          if (i >= 0) events.value[i] = r.activity;
           chosen.value = r.activity;
         } catch (e) {
           result.value = { ok: false, title: t('ck.failed'), text: e.message };
