@@ -749,7 +749,7 @@ static hh_status insert_big(hh_db *tx, void *ud)
     return hh_db_run(tx, NULL, "INSERT INTO t (k, v) VALUES (?, randomblob(200000))", HH_A(HH_S((const char *)ud)));
 }
 
-/* Past 1,000 pages of log the checkpointer thread copies the log into the
+/* Past 4,000 pages of log the checkpointer thread copies the log into the
  * database with its own connection; the writer never has to (its own
  * checkpoint is for logs past 8,000 pages). Once broken: the checkpointer's
  * connection had never read the file, so SQLite did not treat it as WAL and
@@ -757,7 +757,7 @@ static hh_status insert_big(hh_db *tx, void *ud)
 static void test_checkpointer_copies_the_log(void **state)
 {
     fixture *f = *state;
-    for (int i = 0; i < 30; i++) { /* about 50 pages each */
+    for (int i = 0; i < 100; i++) { /* about 50 pages each */
         char k[16];
         snprintf(k, sizeof k, "big%d", i);
         assert_int_equal(hh_store_write_sync(f->store, insert_big, k), HH_OK);
@@ -769,13 +769,13 @@ static void test_checkpointer_copies_the_log(void **state)
     for (int waited = 0; waited < 1000; waited++) {
         st = stats_of(f->store);
         assert_int_equal(stat(f->path, &sb), 0);
-        if (st.checkpoints >= 1 && sb.st_size >= 30 * 200000) break;
+        if (st.checkpoints >= 1 && sb.st_size >= 100 * 200000) break;
         usleep(10 * 1000);
     }
     assert_true(st.checkpoints >= 1);
-    assert_true(sb.st_size >= 30 * 200000);
+    assert_true(sb.st_size >= 100 * 200000);
     assert_int_equal(st.writer_checkpoints, 0);
-    assert_int_equal(count_rows(f->store, NULL), 30);
+    assert_int_equal(count_rows(f->store, NULL), 100);
 }
 
 static void test_open_fails_cleanly(void **state)
