@@ -11,15 +11,10 @@ import { ref, computed, onMounted } from 'vue';
 import { api } from '/shared/api.js';
 import { t, lang, addMessages } from '/shared/i18n.js';
 import { fmtDateTime } from '/shared/format.js';
+import { loadStylesheet } from '/shared/css.js';
 
 export function useMemberRewardStyles() {
-  const href = '/m/rewards.css';
-  if (!document.querySelector(`link[href="${href}"]`)) {
-    const l = document.createElement('link');
-    l.rel = 'stylesheet';
-    l.href = href;
-    document.head.appendChild(l);
-  }
+  loadStylesheet('/m/rewards.css');
 }
 
 /** 1234 fen → "12.34" (the ¥ is drawn apart, larger or smaller) */

@@ -18,6 +18,7 @@ import { useForm, toast } from '/shared/components.js';
 import { fmtDate, fmtDateTime, fmtNumber } from '/shared/format.js';
 import { route } from '/shared/router.js';
 import { phoneLooksOk } from '/shared/mobile-kit.js';
+import { loadStylesheet } from '/shared/css.js';
 
 addMessages({
   'zh-CN': {
@@ -180,13 +181,7 @@ addMessages({
   },
 });
 
-if (!document.querySelector('link[data-css="lottery"]')) {
-  const l = document.createElement('link');
-  l.rel = 'stylesheet';
-  l.href = '/m/lottery.css';
-  l.dataset.css = 'lottery';
-  document.head.appendChild(l);
-}
+loadStylesheet('/m/lottery.css');
 
 const COLORS = ['#ff7a45', '#ffd666', '#ff9c6e', '#fff1b8', '#ff5a5f', '#ffe7ba'];
 const yuan = (fen) => (Number(fen || 0) / 100).toLocaleString('zh-CN', { maximumFractionDigits: 2 });

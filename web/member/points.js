@@ -9,14 +9,9 @@ import { api } from '/shared/api.js';
 import { t, addMessages } from '/shared/i18n.js';
 import { toast } from '/shared/components.js';
 import { fmtDate, fmtDateTime, fmtNumber } from '/shared/format.js';
+import { loadStylesheet } from '/shared/css.js';
 
-if (!document.querySelector('link[data-points-css]')) {
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  link.href = '/m/points.css';
-  link.dataset.pointsCss = '1';
-  document.head.appendChild(link);
-}
+loadStylesheet('/m/points.css');
 
 addMessages({
   'zh-CN': {

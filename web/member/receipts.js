@@ -12,14 +12,11 @@ import { t, lang, addMessages } from '/shared/i18n.js';
 import { useForm, toast, confirmDialog } from '/shared/components.js';
 import { navigate } from '/shared/router.js';
 import { fmtDateTime, fmtDate, timeZone } from '/shared/format.js';
+import { loadStylesheet } from '/shared/css.js';
 
 const PHOTO_MAX = 5 * 1024 * 1024;
 
-if (!document.querySelector('link[data-css=receipts]')) {
-  const l = document.createElement('link');
-  l.rel = 'stylesheet'; l.href = '/m/receipts.css'; l.dataset.css = 'receipts';
-  document.head.appendChild(l);
-}
+loadStylesheet('/m/receipts.css');
 
 export const yuan = (fen) => (fen == null ? '—' : '¥' + (fen / 100).toFixed(fen % 100 ? 2 : 0));
 

@@ -15,6 +15,7 @@ import { route, navigate } from '/shared/router.js';
 import { can, session } from '../session.js';
 import { PageHead } from '../parts.js';
 import { ProgressBar, JobStatus, usePoller, download, copyText } from '../crm.js';
+import { loadStylesheet } from '/shared/css.js';
 
 addMessages({
   'zh-CN': {
@@ -328,13 +329,7 @@ addMessages({
 });
 
 // the page's own styles, beside it
-if (!document.querySelector('link[data-css="lottery"]')) {
-  const l = document.createElement('link');
-  l.rel = 'stylesheet';
-  l.href = '/admin/pages/lottery.css';
-  l.dataset.css = 'lottery';
-  document.head.appendChild(l);
-}
+loadStylesheet('/admin/pages/lottery.css');
 
 const yuan = (fen) => (fen === null || fen === undefined ? '—' : '¥' + (Number(fen) / 100).toLocaleString('zh-CN', { maximumFractionDigits: 2 }));
 const pct = (p) => (p === null || p === undefined ? '—' : (p >= 1 ? p.toFixed(1) : p >= 0.01 ? p.toFixed(2) : p > 0 ? p.toPrecision(2) : '0') + '%');

@@ -3,15 +3,10 @@
 // actions, the signed-points display, and their stylesheet.
 
 import { addMessages, t } from '/shared/i18n.js';
+import { loadStylesheet } from '/shared/css.js';
 
 // the points screens bring their own styles
-if (!document.querySelector('link[data-points-css]')) {
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  link.href = '/admin/pages/points.css';
-  link.dataset.pointsCss = '1';
-  document.head.appendChild(link);
-}
+loadStylesheet('/admin/pages/points.css');
 
 export const KINDS = ['earn', 'spend', 'refund', 'expire', 'adjust', 'reversal', 'transfer'];
 export const ACTIONS = ['register', 'profile', 'checkin', 'referral', 'event', 'receipt'];

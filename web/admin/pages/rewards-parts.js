@@ -15,6 +15,7 @@ import { fmtNumber } from '/shared/format.js';
 import { route } from '/shared/router.js';
 import { ListToolbar, brandOptions } from '../parts.js';
 import { FilterChips } from '../crm.js';
+import { loadStylesheet } from '/shared/css.js';
 
 addMessages({
   'zh-CN': {
@@ -63,13 +64,7 @@ addMessages({
 
 /** Load the rewards stylesheet (rewards.css) once. */
 export function useRewardStyles() {
-  const href = '/admin/pages/rewards.css';
-  if (!document.querySelector(`link[href="${href}"]`)) {
-    const l = document.createElement('link');
-    l.rel = 'stylesheet';
-    l.href = href;
-    document.head.appendChild(l);
-  }
+  loadStylesheet('/admin/pages/rewards.css');
 }
 
 /** 12345 fen → "¥123.45" */
