@@ -59,6 +59,11 @@ char *hh_sprintf(hh_arena *a, const char *fmt, ...) __attribute__((format(printf
 /* Register a destructor run when the arena is freed (e.g. json_decref). */
 void hh_arena_defer(hh_arena *a, void (*fn)(void *), void *arg);
 
+/* ---- strings ---- */
+/* Whether s (NULL: never) is one of the NULL-terminated list, e.g. the
+ * allowed values of a status field. */
+bool hh_str_in(const char *s, const char *const *list);
+
 /* ---- time ---- */
 int64_t hh_now_ms(void);       /* wall clock, UTC ms; overridable by hh_clock_set() in tests */
 int64_t hh_mono_ns(void);      /* monotonic, for latency measurement */

@@ -223,3 +223,10 @@ bool hh_str_printable(const char *s, size_t maxlen)
         if (n >= maxlen || (unsigned char)*s < 0x21 || (unsigned char)*s > 0x7e) return false;
     return n > 0;
 }
+
+bool hh_str_in(const char *s, const char *const *list)
+{
+    for (; s && *list; list++)
+        if (!strcmp(s, *list)) return true;
+    return false;
+}

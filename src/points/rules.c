@@ -38,13 +38,6 @@ static bool has(json_t *o, const char *k)
     return json_is_integer(json_object_get(o, k));
 }
 
-static bool in_list(const char *s, const char *const *list)
-{
-    for (; s && *list; list++)
-        if (!strcmp(s, *list)) return true;
-    return false;
-}
-
 /* ---- awarding ---- */
 
 static hh_status best_multiplier(hh_db *tx, int64_t ent, const char *action, int64_t brand, int64_t store,
@@ -124,7 +117,7 @@ hh_status hh_points_award_action(hh_db *tx, hh_req *r, const hh_grant *g, const 
                                  int64_t *points, int64_t *txn_id)
 {
     *points = 0;
-    if (!in_list(action, actions))
+    if (!hh_str_in(action, actions))
         return r ? hh_fail(r, HH_E_INVALID, "action", "不支持的积分动作", "Unknown points action") : HH_E_INVALID;
     int64_t now = hh_now_ms();
     json_t *rule = NULL;
@@ -356,9 +349,9 @@ hh_status hh_h_points_rules_list(hh_req *r)
     const char *kind = hh_query(r, "kind"), *status = hh_query(r, "status");
     static const char *const kinds[] = {"spend", "action", "multiplier", NULL};
     static const char *const statuses[] = {"active", "paused", "archived", NULL};
-    if (kind && *kind && !in_list(kind, kinds))
+    if (kind && *kind && !hh_str_in(kind, kinds))
         return hh_fail(r, HH_E_INVALID, "kind", "类型须为 spend、action 或 multiplier", "kind must be spend, action or multiplier");
-    if (status && *status && !in_list(status, statuses))
+    if (status && *status && !hh_str_in(status, statuses))
         return hh_fail(r, HH_E_INVALID, "status", "状态须为 active、paused 或 archived", "status must be active, paused or archived");
     if (kind && !*kind) kind = NULL;
     if (status && !*status) status = NULL;
@@ -433,9 +426,9 @@ static hh_status check_rule(hh_db *tx, hh_req *r, json_t *rule)
     static const char *const mult_actions[] = {"spend", "register", "profile", "checkin", "referral", "event", "receipt", NULL};
     static const char *const statuses[] = {"active", "paused", NULL};
     if (!name || !*name) return hh_fail(r, HH_E_INVALID, "name", "规则名称不能为空", "The rule name is required");
-    if (!in_list(kind, kinds))
+    if (!hh_str_in(kind, kinds))
         return hh_fail(r, HH_E_INVALID, "kind", "类型须为 spend、action 或 multiplier", "kind must be spend, action or multiplier");
-    if (status && !in_list(status, statuses))
+    if (status && !hh_str_in(status, statuses))
         return hh_fail(r, HH_E_INVALID, "status", "状态须为 active 或 paused（删除即归档）",
                        "status must be active or paused (DELETE archives)");
     bool spend = !strcmp(kind, "spend"), act = !strcmp(kind, "action"), mult = !strcmp(kind, "multiplier");
@@ -455,7 +448,7 @@ static hh_status check_rule(hh_db *tx, hh_req *r, json_t *rule)
         NOT_FOR("unit_fen", "动作规则没有金额单位", "An action rule has no unit_fen");
         NOT_FOR("multiplier_pct", "动作规则没有倍率", "An action rule has no multiplier");
         NOT_FOR("campaign_id", "动作规则不绑定活动（用倍率规则）", "An action rule has no campaign (use a multiplier)");
-        if (!in_list(action, actions))
+        if (!hh_str_in(action, actions))
             return hh_fail(r, HH_E_INVALID, "action", "动作须为 register、profile、checkin、referral、event 或 receipt",
                            "action must be register, profile, checkin, referral, event or receipt");
         if (!has(rule, "points")) return hh_fail(r, HH_E_INVALID, "points", "请填写奖励积分", "points is required");
@@ -465,7 +458,7 @@ static hh_status check_rule(hh_db *tx, hh_req *r, json_t *rule)
         NOT_FOR("product", "倍率规则不按商品区分", "A multiplier has no product");
         NOT_FOR("daily_cap", "上限设在基础规则上", "Caps belong on the base rule");
         NOT_FOR("total_cap", "上限设在基础规则上", "Caps belong on the base rule");
-        if (action && !in_list(action, mult_actions))
+        if (action && !hh_str_in(action, mult_actions))
             return hh_fail(r, HH_E_INVALID, "action", "倍率适用的动作须为 spend 或一种积分动作",
                            "action must be spend or a points action");
         if (!has(rule, "multiplier_pct") || iget(rule, "multiplier_pct") == 100)

@@ -56,13 +56,6 @@ static hh_status tpl_get(hh_db *db, int64_t id, json_t **out)
     return hh_db_one(db, out, TPL_COLS " WHERE t.id = ?", HH_A(HH_I(id)));
 }
 
-static bool in_list(const char *s, const char *const *list)
-{
-    for (; *list; list++)
-        if (!strcmp(s, *list)) return true;
-    return false;
-}
-
 hh_status hh_h_coupon_templates_list(hh_req *r)
 {
     int64_t limit, offset, brand_id, campaign_id;
@@ -78,7 +71,7 @@ hh_status hh_h_coupon_templates_list(hh_req *r)
     if (claimable && !*claimable) claimable = NULL;
     if (status && strcmp(status, "active") && strcmp(status, "archived"))
         return hh_fail(r, HH_E_INVALID, "status", "status 须为 active 或 archived", "status must be active or archived");
-    if (kind && !in_list(kind, kinds))
+    if (kind && !hh_str_in(kind, kinds))
         return hh_fail(r, HH_E_INVALID, "kind", "kind 须为 cash、discount、gift、sample 或 prize",
                        "kind must be cash, discount, gift, sample or prize");
     int64_t claim = -1;
@@ -215,7 +208,7 @@ static hh_status read_tpl(hh_req *r, tpl_in *in, bool create)
             return hh_fail(r, HH_E_INVALID, "status", "status 须为 active 或 archived", "status must be active or archived");
     }
     if (in->name.v && !*in->name.v) return hh_fail(r, HH_E_INVALID, "name", "名称不能为空", "name must not be empty");
-    if (in->kind.v && !in_list(in->kind.v, kinds))
+    if (in->kind.v && !hh_str_in(in->kind.v, kinds))
         return hh_fail(r, HH_E_INVALID, "kind", "类型须为 cash（现金券）、discount（折扣券）、gift（礼品券）、sample（试用装）或 prize（奖品）",
                        "kind must be cash, discount, gift, sample or prize");
     if (in->validity.v && strcmp(in->validity.v, "fixed") && strcmp(in->validity.v, "relative"))

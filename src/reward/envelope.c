@@ -318,7 +318,7 @@ hh_status hh_h_envelopes_list(hh_req *r)
         return st;
     const char *status = hh_query(r, "status");
     if (status && !*status) status = NULL;
-    if (status && !hh__in_list(status, env_statuses))
+    if (status && !hh_str_in(status, env_statuses))
         return hh_fail(r, HH_E_INVALID, "status", "状态须为 pending、paid 或 failed", "status must be pending, paid or failed");
     hh_db *db = hh_store_reader(r->app->store);
 #define ENV_WHERE                                                                                   \

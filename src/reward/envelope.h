@@ -99,8 +99,6 @@ typedef struct hh__offer_kind {
     " WHERE " a ".enterprise_id = ?1 AND " HH_SCOPE_BRAND_ID(a ".brand_id") " AND (?5 = 0 OR " a      \
     ".brand_id = ?5) AND (?6 = 0 OR " a ".campaign_id = ?6) AND (?7 IS NULL OR " a ".status = ?7) AND" \
     " (?8 IS NULL OR instr(" a ".name, ?8) > 0)"
-/* Whether s is one of the NULL-terminated list. */
-bool hh__in_list(const char *s, const char *const *list);
 /* An offer's status is active or closed: 400 naming "status" otherwise. */
 hh_status hh__offer_status_check(hh_req *r, const char *status);
 /* One offer by id (HH_E_NOT_FOUND when there is none), decorated. */

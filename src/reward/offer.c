@@ -20,18 +20,11 @@
 
 #include <string.h>
 
-bool hh__in_list(const char *s, const char *const *list)
-{
-    for (; *list; list++)
-        if (!strcmp(s, *list)) return true;
-    return false;
-}
-
 static const char *const offer_statuses[] = {"active", "closed", NULL};
 
 hh_status hh__offer_status_check(hh_req *r, const char *status)
 {
-    if (!hh__in_list(status, offer_statuses))
+    if (!hh_str_in(status, offer_statuses))
         return hh_fail(r, HH_E_INVALID, "status", "状态须为 active 或 closed", "status must be active or closed");
     return HH_OK;
 }

@@ -246,7 +246,7 @@ hh_status hh_h_sample_requests_list(hh_req *r)
     const char *status = hh_query(r, "status"), *q = hh_query(r, "q");
     if (status && !*status) status = NULL;
     if (q && !*q) q = NULL;
-    if (status && !hh__in_list(status, request_statuses))
+    if (status && !hh_str_in(status, request_statuses))
         return hh_fail(r, HH_E_INVALID, "status", "状态须为 requested、shipped、delivered 或 cancelled",
                        "status must be requested, shipped, delivered or cancelled");
     if (q && strlen(q) > 64) return hh_fail(r, HH_E_INVALID, "q", "搜索内容过长", "q is too long");

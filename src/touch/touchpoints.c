@@ -59,13 +59,6 @@ static hh_status tp_get(hh_app *app, hh_db *db, int64_t id, json_t **out)
     return st;
 }
 
-static bool in_list(const char *s, const char *const *list)
-{
-    for (; *list; list++)
-        if (!strcmp(s, *list)) return true;
-    return false;
-}
-
 hh_status hh_h_touchpoints_list(hh_req *r)
 {
     int64_t limit, offset, brand_id, store_id, staff_id, batch_id;
@@ -77,7 +70,7 @@ hh_status hh_h_touchpoints_list(hh_req *r)
     const char *q = hh_query(r, "q"), *channel = hh_query(r, "channel");
     if (q && !*q) q = NULL;
     if (channel && !*channel) channel = NULL;
-    if (channel && !in_list(channel, channels))
+    if (channel && !hh_str_in(channel, channels))
         return hh_fail(r, HH_E_INVALID, "channel", "渠道无效", "Unknown channel");
     hh_db *db = hh_store_reader(r->app->store);
 #define TP_WHERE                                                                                  \
@@ -172,7 +165,7 @@ static hh_status read_channel(hh_req *r, tp_in *in, bool required)
 {
     hh_status st = hh_field_str(r, "channel", required, 16, &in->channel, NULL);
     if (st) return st;
-    if (in->channel && !in_list(in->channel, channels))
+    if (in->channel && !hh_str_in(in->channel, channels))
         return hh_fail(r, HH_E_INVALID, "channel",
                        "渠道须为 counter、product、poster、article、moments_ad、kol、mini_program、referral 或 other",
                        "channel must be counter, product, poster, article, moments_ad, kol, mini_program, referral or other");
