@@ -32,6 +32,8 @@
 #   BENCH_TMPDIR       where the databases live and fsync is measured [bench/results]
 #   BENCH_BUILD        1: (re)build build-bench/huohua (Release); 0: use as is [1]
 #   BENCH_BIN          benchmark this huohua binary instead (no build)
+#   HUOHUA_SYNC        passed to the server: apart (default) or inline, where
+#                      each COMMIT fsyncs the log itself (see bench/README.md)
 #   BENCH_KEEP         1: keep the temporary directory (databases, logs) [0]
 #   BENCH_ENFORCE      1: exit 1 when a target (Huohua >= 10x PostgreSQL,
 #                      >= 1x Redis) is missed [0]
@@ -332,12 +334,16 @@ run_huohua() {
   [ "$serr" = 0 ] || { log "$out"; die "[huohua] $serr socket errors"; }
   [ "$ok" -gt 0 ] || die "[huohua] no successful draws"
   stop_server
-  # group commit, from /metrics: transactions (= fsyncs) and draws per commit
-  local a="$dir/metrics.after" b="$dir/metrics.before" dc
+  # group commit, from /metrics: transactions, fsyncs of the log (by the
+  # completion thread; with --sync inline each commit is one) and draws per commit
+  local a="$dir/metrics.after" b="$dir/metrics.before" dc ds
   dc="$(calc "$(metric huohua_store_commits_total "$a") - $(metric huohua_store_commits_total "$b")")"
+  ds="$(calc "$(metric huohua_store_syncs_total "$a") - $(metric huohua_store_syncs_total "$b")")"
+  [ "$ds" = 0 ] && ds="$dc"
   [ "$(calc "$(metric huohua_store_failed_commits_total "$a") - $(metric huohua_store_failed_commits_total "$b")")" = 0 ] ||
     die "[huohua] failed commits during the run"
   R[huohua.commits_per_s]="$(calc "$dc / $dur")"
+  R[huohua.fsyncs_per_s]="$(calc "$ds / $dur")"
   R[huohua.writer_us_per_draw]="$(calc "1e6 * ($wt1 - $wt0) / $(getconf CLK_TCK) / $ok")"
   R[huohua.writer_cpu]="$(calc "($wt1 - $wt0) / $(getconf CLK_TCK) / $dur")"
   # the server's own count of answers to the draw route agrees with wrk's
@@ -584,7 +590,7 @@ done
 echo
 if [ -n "${R[huohua.dps]:-}" ]; then
   echo "huohua  : p50 $(fmt "${R[huohua.p50]}" 2) ms, p99 $(fmt "${R[huohua.p99]}" 2) ms, p99.9 $(fmt "${R[huohua.p999]}" 2) ms (wrk);" \
-       "$(fmt "${R[huohua.commits_per_s]}" 0) commits/s (fsyncs), $(fmt "${R[huohua.batch]}" 1) draws per commit (/metrics);"
+       "$(fmt "${R[huohua.commits_per_s]}" 0) commits/s, $(fmt "${R[huohua.fsyncs_per_s]}" 0) fsyncs/s of the log, $(fmt "${R[huohua.batch]}" 1) draws per commit (/metrics);"
   echo "          writer thread: $(fmt "${R[huohua.writer_cpu]}" 2) CPU s/s, $(fmt "${R[huohua.writer_us_per_draw]}" 0) us CPU per draw (the rest of us/draw is the HTTP threads)"
 fi
 echo "targets : Huohua/PostgreSQL ${r_pg}x (target >= ${TARGET_PG}x: $s_pg);" \
@@ -623,8 +629,8 @@ json_out="$results/lottery-$stamp.json"
   done
   printf '\n  },\n'
   jr() { if [ -z "$1" ] || [ "$1" = n/a ]; then echo null; else echo "$1"; fi; }
-  printf '  "huohua_group_commit": {"commits_per_s": %s, "draws_per_commit": %s, "writer_cpu_per_s": %s, "writer_cpu_us_per_draw": %s},\n' \
-    "$(jr "${R[huohua.commits_per_s]:-}")" "$(jr "${R[huohua.batch]:-}")" "$(jr "${R[huohua.writer_cpu]:-}")" "$(jr "${R[huohua.writer_us_per_draw]:-}")"
+  printf '  "huohua_group_commit": {"commits_per_s": %s, "fsyncs_per_s": %s, "draws_per_commit": %s, "writer_cpu_per_s": %s, "writer_cpu_us_per_draw": %s},\n' \
+    "$(jr "${R[huohua.commits_per_s]:-}")" "$(jr "${R[huohua.fsyncs_per_s]:-}")" "$(jr "${R[huohua.batch]:-}")" "$(jr "${R[huohua.writer_cpu]:-}")" "$(jr "${R[huohua.writer_us_per_draw]:-}")"
   printf '  "ratios": {"huohua_over_postgres": %s, "huohua_over_postgres_fn": %s, "huohua_over_redis": %s},\n' \
     "$(jr "$r_pg")" "$(jr "$(ratio "$(dps huohua)" "$(dps postgres-fn)")")" "$(jr "$r_redis")"
   printf '  "targets": {"over_postgres": {"target": %s, "status": "%s"}, "over_redis": {"target": %s, "status": "%s"}}\n}\n' \

@@ -52,7 +52,11 @@ static const char *serve_help =
     "  --port N               TCP port, 0 for any free one [HUOHUA_PORT] (8080)\n"
     "  --web DIR              web apps folder [HUOHUA_WEB] (the source tree's web/)\n"
     "  --threads N            HTTP threads [HUOHUA_THREADS] (number of CPUs)\n"
-    "  --batch-max N          writes per commit; 1 turns batching off [HUOHUA_BATCH_MAX] (1024)\n"
+    "  --batch-max N          writes per commit; 1 turns batching off (one commit and one fsync\n"
+    "                         per write, inline) [HUOHUA_BATCH_MAX] (1024)\n"
+    "  --sync MODE            when the log is fsynced: inline (inside each COMMIT) or apart (by\n"
+    "                         another thread while the writer runs the next batch) [HUOHUA_SYNC]\n"
+    "                         (inline); either way no write is answered before it is on disk\n"
     "  --max-body BYTES       largest request body [HUOHUA_MAX_BODY] (1048576)\n"
     "  --max-connections N    concurrent connections (4096)\n"
     "  --idle-timeout SECS    close idle connections after (60)\n"
@@ -88,6 +92,7 @@ void hh_config_defaults(hh_config *c)
     c->threads = atoi(env_or("HUOHUA_THREADS", "0"));
     if (c->threads <= 0) c->threads = ncpu > 0 ? (int)ncpu : 2;
     c->batch_max = atoi(env_or("HUOHUA_BATCH_MAX", "1024"));
+    c->sync = env_or("HUOHUA_SYNC", "inline");
     c->max_body = (size_t)atol(env_or("HUOHUA_MAX_BODY", "1048576"));
     c->max_connections = 4096;
     c->idle_timeout_s = 60;
@@ -106,7 +111,7 @@ void hh_config_defaults(hh_config *c)
 
 enum {
     O_DB = 1000, O_LISTEN, O_PORT, O_WEB, O_THREADS, O_BATCH, O_BODY, O_CONNS, O_IDLE, O_ALOG,
-    O_LOG, O_SESSION, O_SMS, O_JSON, O_QUIET, O_PUBLIC, O_SMS_URL, O_PAYOUT, O_PAYOUT_URL, O_PAYOUT_ATTEMPTS
+    O_LOG, O_SESSION, O_SMS, O_JSON, O_QUIET, O_PUBLIC, O_SMS_URL, O_PAYOUT, O_PAYOUT_URL, O_PAYOUT_ATTEMPTS, O_SYNC
 };
 
 static const struct option common_opts[] = {
@@ -116,6 +121,7 @@ static const struct option common_opts[] = {
     {"web", required_argument, 0, O_WEB},
     {"threads", required_argument, 0, O_THREADS},
     {"batch-max", required_argument, 0, O_BATCH},
+    {"sync", required_argument, 0, O_SYNC},
     {"max-body", required_argument, 0, O_BODY},
     {"max-connections", required_argument, 0, O_CONNS},
     {"idle-timeout", required_argument, 0, O_IDLE},
@@ -161,6 +167,13 @@ static void parse_opts(hh_config *c, flags *f, int argc, char **argv)
         case O_WEB: c->web_root = optarg; break;
         case O_THREADS: c->threads = parse_int(optarg, "--threads", 1, 64); break;
         case O_BATCH: c->batch_max = parse_int(optarg, "--batch-max", 1, 65536); break;
+        case O_SYNC:
+            if (strcmp(optarg, "apart") && strcmp(optarg, "inline")) {
+                fprintf(stderr, "huohua: --sync must be apart or inline\n");
+                exit(2);
+            }
+            c->sync = optarg;
+            break;
         case O_BODY: c->max_body = (size_t)parse_int(optarg, "--max-body", 1024, 1 << 30); break;
         case O_CONNS: c->max_connections = parse_int(optarg, "--max-connections", 1, 100000); break;
         case O_IDLE: c->idle_timeout_s = parse_int(optarg, "--idle-timeout", 1, 86400); break;
@@ -185,7 +198,13 @@ static void parse_opts(hh_config *c, flags *f, int argc, char **argv)
 
 static int open_store(hh_app *app)
 {
-    hh_store_config sc = {.path = app->cfg.db_path, .batch_max = app->cfg.batch_max};
+    if (strcmp(app->cfg.sync, "apart") && strcmp(app->cfg.sync, "inline")) {
+        fprintf(stderr, "huohua: --sync must be apart or inline (HUOHUA_SYNC=%s)\n", app->cfg.sync);
+        return 2;
+    }
+    hh_store_config sc = {.path = app->cfg.db_path,
+                          .batch_max = app->cfg.batch_max,
+                          .sync_apart = app->cfg.batch_max > 1 && !strcmp(app->cfg.sync, "apart")};
     if (hh_store_open(&app->store, &sc) != HH_OK) {
         fprintf(stderr, "huohua: cannot open the database %s (see the log above)\n", app->cfg.db_path);
         return 1;
@@ -287,9 +306,9 @@ static int cmd_serve(hh_app *app)
            app->cfg.listen, app->bound_port, app->cfg.listen, app->bound_port, app->cfg.listen,
            app->bound_port);
     fflush(stdout);
-    hh_info("server.started", "{s:s, s:i, s:i, s:i, s:s}", "listen", app->cfg.listen, "port",
-            app->bound_port, "threads", app->cfg.threads, "batch_max", app->cfg.batch_max, "db",
-            app->cfg.db_path);
+    hh_info("server.started", "{s:s, s:i, s:i, s:i, s:s, s:s}", "listen", app->cfg.listen, "port",
+            app->bound_port, "threads", app->cfg.threads, "batch_max", app->cfg.batch_max, "sync",
+            app->cfg.batch_max > 1 ? app->cfg.sync : "inline", "db", app->cfg.db_path);
     struct timespec tick = {1, 0};
     int64_t last_housekeeping = 0;
     for (;;) {

@@ -16,6 +16,7 @@ typedef struct hh_config {
     const char *web_root;      /* HUOHUA_WEB, --web; default <source>/web */
     int threads;               /* HUOHUA_THREADS, --threads; default number of CPUs */
     int batch_max;             /* HUOHUA_BATCH_MAX, --batch-max; 1 = batching off */
+    const char *sync;          /* HUOHUA_SYNC, --sync: "apart" or "inline" (see store.h) */
     size_t max_body;           /* HUOHUA_MAX_BODY, --max-body; default 1 MiB */
     int max_connections;       /* --max-connections; default 4096 */
     int idle_timeout_s;        /* --idle-timeout; default 60 */

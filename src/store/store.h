@@ -94,6 +94,8 @@ typedef struct hh_cmd {
     bool refuses_first;
     hh_status st;
     int64_t enqueued_ns;
+    uint64_t commit_seq; /* set by the store: the number of the transaction that carried it
+                          * (hh_store_stats.synced_commits reaches it before done() runs) */
     struct hh_cmd *next;
 } hh_cmd;
 
@@ -101,6 +103,8 @@ typedef struct hh_store_config {
     const char *path;      /* SQLite file */
     int batch_max;         /* commands per transaction; 1 = batching off */
     bool readonly;         /* no writer thread (tools that only read) */
+    bool sync_apart;       /* fsync the log on the completion thread, after COMMIT, while the
+                            * writer runs the next batch (sqlite.c); false: COMMIT fsyncs */
 } hh_store_config;
 
 typedef struct hh_store_stats {
@@ -108,7 +112,7 @@ typedef struct hh_store_stats {
     /* batch size histogram: <=1, 2, 4, 8 ... 1024, +Inf */
     uint64_t batch_buckets[12];
     uint64_t batch_sum;
-    /* commit (incl. fsync) time histogram in microseconds:
+    /* time to run and commit one batch (incl. the fsync unless sync apart), in microseconds:
      * 50,100,250,500,1000,2500,5000,10000,25000,50000,100000,+Inf */
     uint64_t commit_buckets[12];
     uint64_t commit_us_sum;
@@ -116,6 +120,10 @@ typedef struct hh_store_stats {
      * the database): by the checkpointer thread, and by the writer itself
      * when the log had grown past its limit */
     uint64_t checkpoints, writer_checkpoints;
+    /* sync apart: fsyncs of the log by the completion thread and their time
+     * (one fsync often covers several commits under load); either way, the
+     * number of the last transaction known to be on disk */
+    uint64_t syncs, sync_us_sum, synced_commits;
 } hh_store_stats;
 extern const double hh_store_batch_bounds[11];
 extern const double hh_store_commit_bounds_us[11];

@@ -28,6 +28,10 @@ test('every command answers --help with its usage and exit 0; mistakes exit 2', 
   assert.equal((await run([])).code, 2, 'no command');
   assert.equal((await run(['frobnicate'])).code, 2, 'unknown command');
   assert.equal((await run(['serve', '--port', 'abc'])).code, 2, 'a bad flag value');
+  const sync = await run(['serve', '--sync', 'sometimes', '--db', join(tmpdir(), 'huohua-never-created.db')]);
+  assert.equal(sync.code, 2, '--sync takes apart or inline');
+  assert.match(sync.stderr, /--sync must be apart or inline/);
+  assert.equal(existsSync(join(tmpdir(), 'huohua-never-created.db')), false, 'refused before opening the database');
   assert.equal((await run(['user', 'add', '--login', 'x'])).code, 2, 'user add without a password');
 });
 

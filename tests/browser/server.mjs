@@ -6,7 +6,7 @@
 // the log-provider SMS lines ({"event":"sms.sent","phone":…,"code":…}).
 // stop() kills the server and removes the directory.
 //
-// The binary is $HUOHUA_BIN, default /work/main/build/huohua (the repo's build).
+// The binary is $HUOHUA_BIN, default build/huohua of this checkout.
 
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';

@@ -21,7 +21,7 @@
 // stderr is collected line by line: s.lines(), s.sms() (the log provider's
 // {"event":"sms.sent"} lines) and s.waitForCode(phone).
 //
-// The binary is $HUOHUA_BIN, default /work/main/build/huohua.
+// The binary is $HUOHUA_BIN, default build/huohua of this checkout.
 
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
@@ -33,7 +33,7 @@ import http from 'node:http';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '../..');
-export const BIN = process.env.HUOHUA_BIN || '/work/main/build/huohua';
+export const BIN = process.env.HUOHUA_BIN || join(ROOT, 'build', 'huohua');
 export const PASSWORD = 'huohua123';
 const execFileP = promisify(execFile);
 
