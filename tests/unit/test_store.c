@@ -234,6 +234,18 @@ static void *submit_many(void *arg)
     return NULL;
 }
 
+/* THREADS threads queue PER_THREAD commands each, at once */
+static void submit_from_threads(hh_store *store, job jobs[THREADS][PER_THREAD])
+{
+    pthread_t th[THREADS];
+    submitter sb[THREADS];
+    for (int t = 0; t < THREADS; t++) {
+        sb[t] = (submitter){.store = store, .jobs = jobs[t], .thread = t};
+        assert_int_equal(pthread_create(&th[t], NULL, submit_many, &sb[t]), 0);
+    }
+    for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
+}
+
 static void test_concurrent_submits_are_batched(void **state)
 {
     fixture *f = *state;
@@ -247,13 +259,7 @@ static void test_concurrent_submits_are_batched(void **state)
     tracker_wait_gate();
 
     static job jobs[THREADS][PER_THREAD];
-    pthread_t th[THREADS];
-    submitter sb[THREADS];
-    for (int t = 0; t < THREADS; t++) {
-        sb[t] = (submitter){.store = f->store, .jobs = jobs[t], .thread = t};
-        assert_int_equal(pthread_create(&th[t], NULL, submit_many, &sb[t]), 0);
-    }
-    for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
+    submit_from_threads(f->store, jobs);
     tracker_wait_done(total + 1);
 
     assert_int_equal(gate.seen, HH_OK);
@@ -295,13 +301,7 @@ static void test_concurrent_without_gate_all_commit(void **state)
     const int total = THREADS * PER_THREAD;
     tracker_reset(0);
     static job jobs[THREADS][PER_THREAD];
-    pthread_t th[THREADS];
-    submitter sb[THREADS];
-    for (int t = 0; t < THREADS; t++) {
-        sb[t] = (submitter){.store = f->store, .jobs = jobs[t], .thread = t};
-        assert_int_equal(pthread_create(&th[t], NULL, submit_many, &sb[t]), 0);
-    }
-    for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
+    submit_from_threads(f->store, jobs);
     tracker_wait_done(total);
     assert_int_equal(count_rows(f->store, NULL), total);
     hh_store_stats after = stats_of(f->store);
@@ -313,8 +313,8 @@ static void test_concurrent_without_gate_all_commit(void **state)
 /* ---- no answer before the log is on disk ---- */
 
 /* done() of every command runs only once the transaction that carried it is
- * known to be fsynced: by the completion thread's fsync of the log (sync
- * apart, the server's default) or by COMMIT itself (inline) */
+ * known to be fsynced: by the completion thread's fsync of the log (--sync
+ * apart) or by COMMIT itself (inline, the server's default) */
 static void test_done_runs_after_the_log_is_synced(void **state)
 {
     fixture *f = *state;
@@ -324,13 +324,7 @@ static void test_done_runs_after_the_log_is_synced(void **state)
     trk.store = f->store;
     trk.unsynced = 0;
     static job jobs[THREADS][PER_THREAD];
-    pthread_t th[THREADS];
-    submitter sb[THREADS];
-    for (int t = 0; t < THREADS; t++) {
-        sb[t] = (submitter){.store = f->store, .jobs = jobs[t], .thread = t};
-        assert_int_equal(pthread_create(&th[t], NULL, submit_many, &sb[t]), 0);
-    }
-    for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
+    submit_from_threads(f->store, jobs);
     tracker_wait_done(total);
     trk.store = NULL;
     assert_int_equal(trk.unsynced, 0);
