@@ -116,14 +116,15 @@ typedef struct sq_store {
     pthread_t ckpt;
     bool ckpt_started, ckpt_wanted;
     pthread_cond_t ckpt_cv;
-    int wal_pages; /* the log's length after the writer's last commit (writer thread only) */
-    _Atomic int wal_frames; /* the same, for the checkpointer */
+    /* the log's length after the writer's last commit (0 once the writer has
+     * copied it); written by the writer, read by the checkpointer too */
+    _Atomic int wal_pages;
     /* cycles of the log: a pass is asked once per cycle (ckpt_asked, writer
      * thread only) and numbered; the checkpointer publishes the number of the
      * pass it finished, and the writer catches up once after it */
     bool ckpt_asked;
-    uint64_t ckpt_gen, ckpt_caught_up; /* writer thread only */
-    uint64_t ckpt_gen_asked;           /* under mu */
+    uint64_t ckpt_gen;       /* written by the writer under mu */
+    uint64_t ckpt_caught_up; /* writer thread only */
     _Atomic uint64_t ckpt_gen_passed;
     /* sync apart: the completion thread fsyncs the log through wal_fd; the
      * writer counts its commits, the completion thread what it has synced */
@@ -547,14 +548,14 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
     (void)db;
     (void)name;
     sq_store *s = arg;
-    s->wal_pages = pages; /* the hook runs on the writer thread, in its COMMIT */
-    atomic_store_explicit(&s->wal_frames, pages, memory_order_relaxed);
+    /* the hook runs on the writer thread, in its COMMIT */
+    atomic_store_explicit(&s->wal_pages, pages, memory_order_relaxed);
     if (pages < CHECKPOINT_PAGES) {
         s->ckpt_asked = false; /* the log started over */
     } else if (!s->ckpt_asked) {
         s->ckpt_asked = true;
         pthread_mutex_lock(&s->mu);
-        s->ckpt_gen_asked = ++s->ckpt_gen;
+        s->ckpt_gen++;
         s->ckpt_wanted = true;
         pthread_cond_signal(&s->ckpt_cv);
         pthread_mutex_unlock(&s->mu);
@@ -571,7 +572,7 @@ static void *ckpt_main(void *arg)
         while (!s->ckpt_wanted && !s->stopping) pthread_cond_wait(&s->ckpt_cv, &s->mu);
         bool stop = s->stopping;
         s->ckpt_wanted = false;
-        uint64_t gen = s->ckpt_gen_asked;
+        uint64_t gen = s->ckpt_gen;
         pthread_mutex_unlock(&s->mu);
         if (stop) break;
         for (int pass = 0; pass < CATCHUP_PASSES && !atomic_load(&s->stopping_ckpt); pass++) {
@@ -585,7 +586,7 @@ static void *ckpt_main(void *arg)
             pthread_mutex_unlock(&s->stats_mu);
             /* the pass copied the log as it was when it began: again while
              * the writer added many frames meanwhile (or the log restarted) */
-            int now = atomic_load_explicit(&s->wal_frames, memory_order_relaxed);
+            int now = atomic_load_explicit(&s->wal_pages, memory_order_relaxed);
             if (done < log || now < log || now - log <= CATCHUP_FRAMES) break;
         }
         atomic_store(&s->ckpt_gen_passed, gen);
@@ -652,8 +653,8 @@ static void *writer_main(void *arg)
          * (the frames written meanwhile), or a log grown past its limit, here
          * between batches, so that the next transaction restarts the log */
         bool caught_up = s->ckpt_asked && s->ckpt_caught_up != s->ckpt_gen && atomic_load(&s->ckpt_gen_passed) == s->ckpt_gen;
-        if (caught_up || s->wal_pages >= CHECKPOINT_PAGES_MAX) {
-            s->wal_pages = 0;
+        if (caught_up || atomic_load_explicit(&s->wal_pages, memory_order_relaxed) >= CHECKPOINT_PAGES_MAX) {
+            atomic_store_explicit(&s->wal_pages, 0, memory_order_relaxed);
             s->ckpt_caught_up = s->ckpt_gen;
             int log = 0, done = 0;
             if (sqlite3_wal_checkpoint_v2(s->writer_conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK &&
