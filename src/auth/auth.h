@@ -28,6 +28,14 @@ hh_status hh_auth_resolve(hh_req *r);
  * changed sessions, accounts, staff or store brands. */
 void hh_auth_invalidate(void);
 
+/* The calling thread's cache of member sessions, by token hash (64 hex
+ * digits), as hh_auth_resolve uses it; exposed for tests. A get misses when
+ * the epoch moved since the put (hh_auth_invalidate), the session has
+ * expired or the entry is older than the cache's TTL. */
+bool hh__member_cache_get(const char *hash, int64_t *id, int64_t *enterprise_id);
+void hh__member_cache_put(const char *hash, uint64_t epoch, int64_t id, int64_t enterprise_id, int64_t session_expires);
+uint64_t hh__auth_epoch(void); /* the epoch to pass to a put, read before the session is */
+
 /* Load the scope of the route's {id} object and check the route's action. */
 hh_status hh_authz_route(hh_req *r);
 /* Load the scope of object `id` of kind `t`. HH_E_NOT_FOUND when it does not exist. */
