@@ -330,7 +330,8 @@ run_huohua() {
   measure_end huohua "proc_ticks $server_pid" "$dur" "$ok"
   serr="$(calc "$(jnum connect "$res") + $(jnum read "$res") + $(jnum write "$res") + $(jnum timeout "$res")")"
   [ "$(jnum non_2xx "$res")" = 0 ] ||
-    { log "$out"; die "[huohua] $(jnum non_2xx "$res") non-2xx answers (first: $(sed -n 's/.*"first_non_2xx":\(.*\)}$/\1/p' <<<"$res"))"; }
+    { log "$out"; grep -m3 '"status":[45]' "$db.access.log" >&2 || true
+      die "[huohua] $(jnum non_2xx "$res") answers with a status >= 400 (the first ones from the access log above)"; }
   [ "$serr" = 0 ] || { log "$out"; die "[huohua] $serr socket errors"; }
   [ "$ok" -gt 0 ] || die "[huohua] no successful draws"
   stop_server
