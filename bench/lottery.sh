@@ -345,6 +345,8 @@ run_huohua() {
     die "[huohua] failed commits during the run"
   R[huohua.commits_per_s]="$(calc "$dc / $dur")"
   R[huohua.fsyncs_per_s]="$(calc "$ds / $dur")"
+  # writes to the log per commit (store/walbuf.c; 0 from a binary without the metric)
+  R[huohua.log_writes]="$(calc "($(metric huohua_store_log_writes_total "$a") - $(metric huohua_store_log_writes_total "$b")) / $dc")"
   R[huohua.writer_us_per_draw]="$(calc "1e6 * ($wt1 - $wt0) / $(getconf CLK_TCK) / $ok")"
   R[huohua.writer_cpu]="$(calc "($wt1 - $wt0) / $(getconf CLK_TCK) / $dur")"
   # the server's own count of answers to the draw route agrees with wrk's
@@ -591,7 +593,7 @@ done
 echo
 if [ -n "${R[huohua.dps]:-}" ]; then
   echo "huohua  : p50 $(fmt "${R[huohua.p50]}" 2) ms, p99 $(fmt "${R[huohua.p99]}" 2) ms, p99.9 $(fmt "${R[huohua.p999]}" 2) ms (wrk);" \
-       "$(fmt "${R[huohua.commits_per_s]}" 0) commits/s, $(fmt "${R[huohua.fsyncs_per_s]}" 0) fsyncs/s of the log, $(fmt "${R[huohua.batch]}" 1) draws per commit (/metrics);"
+       "$(fmt "${R[huohua.commits_per_s]}" 0) commits/s, $(fmt "${R[huohua.fsyncs_per_s]}" 0) fsyncs/s of the log, $(fmt "${R[huohua.batch]}" 1) draws and $(fmt "${R[huohua.log_writes]}" 1) writes to the log per commit (/metrics);"
   echo "          writer thread: $(fmt "${R[huohua.writer_cpu]}" 2) CPU s/s, $(fmt "${R[huohua.writer_us_per_draw]}" 0) us CPU per draw (the rest of us/draw is the HTTP threads)"
 fi
 echo "targets : Huohua/PostgreSQL ${r_pg}x (target >= ${TARGET_PG}x: $s_pg);" \
@@ -630,8 +632,8 @@ json_out="$results/lottery-$stamp.json"
   done
   printf '\n  },\n'
   jr() { if [ -z "$1" ] || [ "$1" = n/a ]; then echo null; else echo "$1"; fi; }
-  printf '  "huohua_group_commit": {"commits_per_s": %s, "fsyncs_per_s": %s, "draws_per_commit": %s, "writer_cpu_per_s": %s, "writer_cpu_us_per_draw": %s},\n' \
-    "$(jr "${R[huohua.commits_per_s]:-}")" "$(jr "${R[huohua.fsyncs_per_s]:-}")" "$(jr "${R[huohua.batch]:-}")" "$(jr "${R[huohua.writer_cpu]:-}")" "$(jr "${R[huohua.writer_us_per_draw]:-}")"
+  printf '  "huohua_group_commit": {"commits_per_s": %s, "fsyncs_per_s": %s, "draws_per_commit": %s, "log_writes_per_commit": %s, "writer_cpu_per_s": %s, "writer_cpu_us_per_draw": %s},\n' \
+    "$(jr "${R[huohua.commits_per_s]:-}")" "$(jr "${R[huohua.fsyncs_per_s]:-}")" "$(jr "${R[huohua.batch]:-}")" "$(jr "${R[huohua.log_writes]:-}")" "$(jr "${R[huohua.writer_cpu]:-}")" "$(jr "${R[huohua.writer_us_per_draw]:-}")"
   printf '  "ratios": {"huohua_over_postgres": %s, "huohua_over_postgres_fn": %s, "huohua_over_redis": %s},\n' \
     "$(jr "$r_pg")" "$(jr "$(ratio "$(dps huohua)" "$(dps postgres-fn)")")" "$(jr "$r_redis")"
   printf '  "targets": {"over_postgres": {"target": %s, "status": "%s"}, "over_redis": {"target": %s, "status": "%s"}}\n}\n' \

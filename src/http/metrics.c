@@ -166,6 +166,13 @@ char *hh_metrics_render(hh_app *app, size_t *len)
                   "# HELP huohua_store_sync_seconds_total Time spent in those fsyncs.\n"
                   "# TYPE huohua_store_sync_seconds_total counter\nhuohua_store_sync_seconds_total %.6f\n",
                   (unsigned long long)st.syncs, (double)st.sync_us_sum / 1e6);
+    hh_buf_printf(&b,
+                  "# HELP huohua_store_log_writes_total Write system calls to the write-ahead log (a commit's frames"
+                  " are gathered into writes of up to 64 KiB).\n"
+                  "# TYPE huohua_store_log_writes_total counter\nhuohua_store_log_writes_total %llu\n"
+                  "# HELP huohua_store_log_write_bytes_total Bytes written to the write-ahead log.\n"
+                  "# TYPE huohua_store_log_write_bytes_total counter\nhuohua_store_log_write_bytes_total %llu\n",
+                  (unsigned long long)st.log_writes, (unsigned long long)st.log_write_bytes);
     *len = b.len;
     return b.data;
 }

@@ -197,7 +197,7 @@ static sq_conn *conn_open(sq_store *s, bool readonly)
     sqlite3 *db = NULL;
     int flags = SQLITE_OPEN_NOMUTEX |
                 (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    int rc = sqlite3_open_v2(s->path, &db, flags, NULL);
+    int rc = sqlite3_open_v2(s->path, &db, flags, hh_walbuf_vfs());
     if (rc != SQLITE_OK) {
         hh_error("store.open_failed", "{s:s, s:s}", "path", s->path, "error",
                  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -732,6 +732,7 @@ static void sq_stats(hh_store *base, hh_store_stats *out)
     pthread_mutex_lock(&s->stats_mu);
     *out = s->stats;
     pthread_mutex_unlock(&s->stats_mu);
+    hh_walbuf_stats(&out->log_writes, &out->log_write_bytes);
 }
 
 /* ---- migrations ---- */
@@ -899,7 +900,8 @@ hh_status hh_sqlite_open(hh_store **out, const hh_store_config *cfg)
             return HH_E_STORAGE;
         }
         /* checkpoints leave the writer: its own connection, its own thread */
-        if (sqlite3_open_v2(s->path, &s->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        if (sqlite3_open_v2(s->path, &s->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, hh_walbuf_vfs()) !=
+            SQLITE_OK) {
             sq_close(&s->base);
             return HH_E_STORAGE;
         }

@@ -124,6 +124,10 @@ typedef struct hh_store_stats {
      * (one fsync often covers several commits under load); either way, the
      * number of the last transaction known to be on disk */
     uint64_t syncs, sync_us_sum, synced_commits;
+    /* write system calls to the log and their bytes (store/walbuf.c gathers a
+     * commit's frames into writes of up to 64 KiB: about bytes / 64 KiB + 1
+     * per commit, where SQLite alone makes two per page) */
+    uint64_t log_writes, log_write_bytes;
 } hh_store_stats;
 extern const double hh_store_batch_bounds[11];
 extern const double hh_store_commit_bounds_us[11];
@@ -188,5 +192,14 @@ typedef struct hh_migration {
 } hh_migration;
 extern const hh_migration hh_migrations[];
 extern const size_t hh_migrations_count;
+
+/* The SQLite VFS the store opens its files with: the default one, with each
+ * commit's appends to the write-ahead log gathered into one write
+ * (store/walbuf.c). Registered on first use. */
+#define HH_WALBUF_VFS "huohua-walbuf"
+const char *hh_walbuf_vfs(void);
+/* Writes to write-ahead logs through that VFS since the process started, and
+ * their bytes (also in hh_store_stats). */
+void hh_walbuf_stats(uint64_t *writes, uint64_t *bytes);
 
 #endif
