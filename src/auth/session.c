@@ -96,8 +96,8 @@ const char *hh_request_token(hh_req *r, const char *cookie_name)
 /* ---- resolving the principal ----
  *
  * Every request resolves its token, which costs two to four reads. Each HTTP
- * thread keeps the principals it resolved (members in a larger cache of their
- * own) for CACHE_TTL_MS, tagged with the
+ * thread keeps the principals it resolved for CACHE_TTL_MS (members in a
+ * larger cache of their own, for MEMBER_TTL_MS), tagged with the
  * global auth epoch; a write that changes sessions, accounts, staff or store
  * brands sets r->auth_changed and the epoch moves once it is durable (before
  * its answer is sent), so a client never sees its own change undone. */
