@@ -167,13 +167,7 @@ static void parse_opts(hh_config *c, flags *f, int argc, char **argv)
         case O_WEB: c->web_root = optarg; break;
         case O_THREADS: c->threads = parse_int(optarg, "--threads", 1, 64); break;
         case O_BATCH: c->batch_max = parse_int(optarg, "--batch-max", 1, 65536); break;
-        case O_SYNC:
-            if (strcmp(optarg, "apart") && strcmp(optarg, "inline")) {
-                fprintf(stderr, "huohua: --sync must be apart or inline\n");
-                exit(2);
-            }
-            c->sync = optarg;
-            break;
+        case O_SYNC: c->sync = optarg; break; /* checked below */
         case O_BODY: c->max_body = (size_t)parse_int(optarg, "--max-body", 1024, 1 << 30); break;
         case O_CONNS: c->max_connections = parse_int(optarg, "--max-connections", 1, 100000); break;
         case O_IDLE: c->idle_timeout_s = parse_int(optarg, "--idle-timeout", 1, 86400); break;
@@ -194,17 +188,21 @@ static void parse_opts(hh_config *c, flags *f, int argc, char **argv)
         default: exit(2);
         }
     }
+    if (strcmp(c->sync, "apart") && strcmp(c->sync, "inline")) { /* the flag or HUOHUA_SYNC */
+        fprintf(stderr, "huohua: --sync must be apart or inline (also HUOHUA_SYNC), not %s\n", c->sync);
+        exit(2);
+    }
+}
+
+/* --sync apart, unless batching is off (one commit per write: inline) */
+static bool sync_apart(const hh_config *c)
+{
+    return c->batch_max > 1 && !strcmp(c->sync, "apart");
 }
 
 static int open_store(hh_app *app)
 {
-    if (strcmp(app->cfg.sync, "apart") && strcmp(app->cfg.sync, "inline")) {
-        fprintf(stderr, "huohua: --sync must be apart or inline (HUOHUA_SYNC=%s)\n", app->cfg.sync);
-        return 2;
-    }
-    hh_store_config sc = {.path = app->cfg.db_path,
-                          .batch_max = app->cfg.batch_max,
-                          .sync_apart = app->cfg.batch_max > 1 && !strcmp(app->cfg.sync, "apart")};
+    hh_store_config sc = {.path = app->cfg.db_path, .batch_max = app->cfg.batch_max, .sync_apart = sync_apart(&app->cfg)};
     if (hh_store_open(&app->store, &sc) != HH_OK) {
         fprintf(stderr, "huohua: cannot open the database %s (see the log above)\n", app->cfg.db_path);
         return 1;
@@ -308,7 +306,7 @@ static int cmd_serve(hh_app *app)
     fflush(stdout);
     hh_info("server.started", "{s:s, s:i, s:i, s:i, s:s, s:s}", "listen", app->cfg.listen, "port",
             app->bound_port, "threads", app->cfg.threads, "batch_max", app->cfg.batch_max, "sync",
-            app->cfg.batch_max > 1 ? app->cfg.sync : "inline", "db", app->cfg.db_path);
+            sync_apart(&app->cfg) ? "apart" : "inline", "db", app->cfg.db_path);
     struct timespec tick = {1, 0};
     int64_t last_housekeeping = 0;
     for (;;) {

@@ -105,8 +105,7 @@ typedef struct sq_store {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     hh_cmd *head, *tail;
-    bool stopping;
-    _Atomic bool stopping_ckpt; /* stopping, for the checkpointer between passes */
+    _Atomic bool stopping; /* set under mu; the checkpointer also reads it between passes */
     pthread_key_t reader_key;
     sq_conn *readers;
     pthread_mutex_t stats_mu;
@@ -213,12 +212,9 @@ static sq_conn *conn_open(sq_store *s, bool readonly)
     if (readonly) {
         sqlite3_exec(db, "PRAGMA query_only=ON", NULL, NULL, NULL);
     } else {
-        sqlite3_exec(db,
-                     s->sync_apart ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                     "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                     "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
-                     NULL, NULL, NULL);
+        sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;", NULL, NULL,
+                     NULL);
+        sqlite3_exec(db, s->sync_apart ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL", NULL, NULL, NULL);
         c->writer = true;
         c->epoch = 1;
         sqlite3_update_hook(db, on_row_change, c);
@@ -575,7 +571,7 @@ static void *ckpt_main(void *arg)
         uint64_t gen = s->ckpt_gen;
         pthread_mutex_unlock(&s->mu);
         if (stop) break;
-        for (int pass = 0; pass < CATCHUP_PASSES && !atomic_load(&s->stopping_ckpt); pass++) {
+        for (int pass = 0; pass < CATCHUP_PASSES && !atomic_load(&s->stopping); pass++) {
             int log = 0, done = 0;
             int rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
             if (rc != SQLITE_OK && rc != SQLITE_BUSY)
@@ -826,7 +822,6 @@ static void sq_close(hh_store *base)
     sq_store *s = (sq_store *)base;
     pthread_mutex_lock(&s->mu);
     s->stopping = true;
-    atomic_store(&s->stopping_ckpt, true);
     pthread_cond_broadcast(&s->cv);
     pthread_cond_broadcast(&s->ckpt_cv);
     pthread_mutex_unlock(&s->mu);

@@ -32,6 +32,10 @@ test('every command answers --help with its usage and exit 0; mistakes exit 2', 
   assert.equal(sync.code, 2, '--sync takes apart or inline');
   assert.match(sync.stderr, /--sync must be apart or inline/);
   assert.equal(existsSync(join(tmpdir(), 'huohua-never-created.db')), false, 'refused before opening the database');
+  const envSync = await run(['serve', '--db', join(tmpdir(), 'huohua-never-created.db')], { HUOHUA_SYNC: 'never' });
+  assert.equal(envSync.code, 2, 'HUOHUA_SYNC takes apart or inline');
+  assert.match(envSync.stderr, /not never/);
+  assert.equal(existsSync(join(tmpdir(), 'huohua-never-created.db')), false, 'refused before opening the database');
   assert.equal((await run(['user', 'add', '--login', 'x'])).code, 2, 'user add without a password');
 });
 
