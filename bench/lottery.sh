@@ -32,8 +32,9 @@
 #   BENCH_TMPDIR       where the databases live and fsync is measured [bench/results]
 #   BENCH_BUILD        1: (re)build build-bench/huohua (Release); 0: use as is [1]
 #   BENCH_BIN          benchmark this huohua binary instead (no build)
-#   HUOHUA_SYNC        passed to the server: apart (default) or inline, where
-#                      each COMMIT fsyncs the log itself (see bench/README.md)
+#   HUOHUA_SYNC        passed to the server: inline (the server's default), where
+#                      each COMMIT fsyncs the log itself, or apart, where a
+#                      thread of its own does (see bench/README.md)
 #   BENCH_KEEP         1: keep the temporary directory (databases, logs) [0]
 #   BENCH_ENFORCE      1: exit 1 when a target (Huohua >= 10x PostgreSQL,
 #                      >= 1x Redis) is missed [0]

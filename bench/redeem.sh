@@ -28,7 +28,7 @@
 #   BENCH_BUILD          1: (re)build build-bench/huohua (Release) [1]
 #   BENCH_BIN            use this huohua binary instead (no build)
 #   BENCH_ENFORCE        1: exit 1 when p99 >= 5 ms or fewer answers than sent [0]
-#   HUOHUA_SYNC          passed to the server: apart (default) or inline
+#   HUOHUA_SYNC          passed to the server: inline (the server's default) or apart
 #   BENCH_BASELINE       1: the same load again against a server with batching
 #                        off (--batch-max 1: one transaction and fsync per
 #                        redemption), on a copy of the seeded database [1]

@@ -173,6 +173,16 @@ char *hh_metrics_render(hh_app *app, size_t *len)
                   "# HELP huohua_store_log_write_bytes_total Bytes written to the write-ahead log.\n"
                   "# TYPE huohua_store_log_write_bytes_total counter\nhuohua_store_log_write_bytes_total %llu\n",
                   (unsigned long long)st.log_writes, (unsigned long long)st.log_write_bytes);
+    hh_buf_printf(&b,
+                  "# HELP huohua_store_cache_truncations_total Truncations of SQLite's page caches (one per"
+                  " write transaction; readers clear theirs after another connection's commit), by how: only the"
+                  " pages above the database's size, a walk of every cached page, or a clear.\n"
+                  "# TYPE huohua_store_cache_truncations_total counter\n"
+                  "huohua_store_cache_truncations_total{how=\"bounded\"} %llu\n"
+                  "huohua_store_cache_truncations_total{how=\"walk\"} %llu\n"
+                  "huohua_store_cache_truncations_total{how=\"clear\"} %llu\n",
+                  (unsigned long long)st.cache_truncations, (unsigned long long)st.cache_truncation_walks,
+                  (unsigned long long)st.cache_clears);
     *len = b.len;
     return b.data;
 }

@@ -729,6 +729,7 @@ static void sq_stats(hh_store *base, hh_store_stats *out)
     *out = s->stats;
     pthread_mutex_unlock(&s->stats_mu);
     hh_walbuf_stats(&out->log_writes, &out->log_write_bytes);
+    hh_pcache_stats(&out->cache_truncations, &out->cache_truncation_walks, &out->cache_clears);
 }
 
 /* ---- migrations ---- */
@@ -863,6 +864,9 @@ static void global_config(void)
 {
     /* no global allocation statistics: one mutex fewer per allocation */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    /* the page cache, with truncations limited to the pages above the limit */
+    int rc = hh_pcache_install();
+    if (rc != SQLITE_OK) hh_warn("store.pcache_not_installed", "{s:s}", "error", sqlite3_errstr(rc));
 }
 
 hh_status hh_sqlite_open(hh_store **out, const hh_store_config *cfg)

@@ -128,6 +128,11 @@ typedef struct hh_store_stats {
      * commit's frames into writes of up to 64 KiB: about bytes / 64 KiB + 1
      * per commit, where SQLite alone makes two per page) */
     uint64_t log_writes, log_write_bytes;
+    /* truncations of the connections' page caches (one per write
+     * transaction, a clear per reader after a commit): limited to the pages
+     * above the limit, walks of the whole cache (after a transaction that
+     * added many pages), and clears (store/pcache.c) */
+    uint64_t cache_truncations, cache_truncation_walks, cache_clears;
 } hh_store_stats;
 extern const double hh_store_batch_bounds[11];
 extern const double hh_store_commit_bounds_us[11];
@@ -201,5 +206,16 @@ const char *hh_walbuf_vfs(void);
 /* Writes to write-ahead logs through that VFS since the process started, and
  * their bytes (also in hh_store_stats). */
 void hh_walbuf_stats(uint64_t *writes, uint64_t *bytes);
+
+/* The page cache of every SQLite connection in the process: the default one,
+ * with each truncation (one per transaction) limited to the pages above its
+ * limit (store/pcache.c). Installed once, before SQLite initialises (the
+ * store does it before it opens its first file); SQLITE_OK, or SQLite's code
+ * when it is too late. */
+int hh_pcache_install(void);
+/* Truncations since the process started: limited to the pages above the
+ * limit; left to the default cache (a walk of every cached page); and clears
+ * of a whole cache left to it (as a reader's after another's commit). */
+void hh_pcache_stats(uint64_t *bounded, uint64_t *walks, uint64_t *clears);
 
 #endif

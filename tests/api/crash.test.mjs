@@ -101,6 +101,18 @@ for (const [round, sync] of [[1, 'inline'], [2, 'apart']]) {
     const syncs = Number((m.text.match(/^huohua_store_syncs_total (\d+)$/m) || [])[1]);
     if (sync === 'apart') assert.ok(syncs >= 1, `huohua_store_syncs_total ${syncs}`);
     else assert.equal(syncs, 0, 'inline: each COMMIT fsyncs, no separate syncs');
+    // from then on every commit's truncation of the writer's page cache is
+    // limited to the pages above the database's size (store/pcache.c): none
+    // walks the whole cache
+    const trunc = (text, how) =>
+      Number((text.match(new RegExp(`^huohua_store_cache_truncations_total\\{how="${how}"\\} (\\d+)$`, 'm')) || [])[1]);
+    for (let i = 0; i < 20; i++) {
+      const r = await s.api('POST', '/api/brands', { token, body: { name: `after restart ${i}`, code: uniq('AR') } });
+      assert.equal(r.status, 201, r.text);
+    }
+    const m2 = await s.api('GET', '/metrics');
+    assert.ok(trunc(m2.text, 'bounded') - trunc(m.text, 'bounded') >= 20, 'a bounded truncation per commit');
+    assert.equal(trunc(m2.text, 'walk'), trunc(m.text, 'walk'), 'no truncation walked a cache');
   });
 }
 
