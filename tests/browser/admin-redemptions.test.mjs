@@ -1,10 +1,14 @@
 // Admin console — 核销记录: redemptions made at counters (set up through the
-// API), their totals, filters by store and method, a code search, undoing one
+// API), their totals, opening on the last 30 days (one redemption is 40 days
+// old) with 全部时间 showing it, filters by store and method, a code search
+// over every date, undoing one
 // with a reason inside the window, the owner's undo-window setting, and a
 // brand manager seeing only their brand's. Screenshots: screenshots/redemptions-*.png.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { startServer, launchBrowser, newPage, shot, pick, skipReason, apiOk, adminHelpers } from './server.mjs';
 
 const skip = skipReason();
@@ -40,6 +44,11 @@ describe('admin console: redemptions', { skip: skip || false }, () => {
     redeemed.bCode = c2.code;
     const c3 = await give(lum);
     redeemed.c = await ok('POST', '/api/counter/redemptions', { coupon_id: c3.coupon_id, method: 'member_qr', member_code: memberCode }, ba003);
+    // and one made 40 days ago
+    const c4 = await give(lum);
+    redeemed.old = await ok('POST', '/api/counter/redemptions', { coupon_id: c4.coupon_id, method: 'member_qr', member_code: memberCode }, ba001);
+    await promisify(execFile)('/usr/bin/sqlite3', ['-cmd', '.timeout 5000', srv.db,
+      `UPDATE redemptions SET at = at - 40 * 86400000 WHERE id = ${redeemed.old.id}`]);
   });
   after(async () => {
     if (browser) await browser.close();
@@ -59,6 +68,14 @@ describe('admin console: redemptions', { skip: skip || false }, () => {
     await page.waitForFunction(() => document.querySelectorAll('.hh-table tbody tr [data-redemption]').length === 3);
     assert.equal((await page.locator('[data-test=tot-redeemed]').textContent()).trim(), '3');
     assert.match(await page.locator('[data-test=totals]').textContent(), /258/);
+    // it opened on the last 30 days; every date shows the old one too
+    assert.match(await page.getByRole('button', { name: '近 30 天' }).getAttribute('class'), /active/);
+    await page.getByRole('button', { name: '全部时间' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.hh-table tbody tr [data-redemption]').length === 4);
+    assert.equal((await page.locator('[data-test=tot-redeemed]').textContent()).trim(), '4');
+    await page.locator(`[data-redemption="${redeemed.old.id}"]`).waitFor();
+    await page.getByRole('button', { name: '近 30 天' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.hh-table tbody tr [data-redemption]').length === 3);
     assert.ok(!(await page.content()).includes('13766662001'), 'no full phone on the page');
     assert.match(await rows.first().textContent(), /137\*\*\*\*2001/);
     await shot(page, 'redemptions-01-list');
@@ -79,7 +96,11 @@ describe('admin console: redemptions', { skip: skip || false }, () => {
     await page.click('.filter-chip[data-chip=coupon_code]');
     await page.fill('[data-test=code]', redeemed.bCode.toLowerCase().replace(/(.{4})(?=.)/g, '$1-'));
     await page.waitForFunction(() => document.querySelectorAll('.hh-table tbody tr [data-redemption]').length === 1);
+    // a code is looked for on every date
+    assert.match(await page.getByRole('button', { name: '全部时间' }).getAttribute('class'), /active/);
     await page.fill('[data-test=code]', '');
+    await page.waitForFunction(() => document.querySelectorAll('.hh-table tbody tr [data-redemption]').length === 4);
+    await page.getByRole('button', { name: '近 30 天' }).click();
     await page.waitForFunction(() => document.querySelectorAll('.hh-table tbody tr [data-redemption]').length === 3);
   });
 

@@ -1,9 +1,10 @@
 // Redemptions (核销记录): every counter redemption in the caller's scope —
 // when, which coupon, whose, at which store by whom, how the person was
 // verified, the order amount — with filters (brand, store, staff, campaign,
-// dates, method, undone), totals over the filtered set, phones masked. A
-// redemption inside the undo window can be undone here with a reason; the
-// owner sets the window.
+// dates, method, undone), totals over the filtered set, phones masked. It
+// opens on the last 30 days (全部时间 shows every date; a coupon-code search
+// looks at every date). A redemption inside the undo window can be undone
+// here with a reason; the owner sets the window.
 
 import { reactive, ref, computed, watch } from 'vue';
 import { api, listAll } from '/shared/api.js';
@@ -38,6 +39,9 @@ export default {
   components: { PageHead, FilterChips },
   setup() {
     const q = route.query;
+    // opened without filters: the last 30 days, so that the list's totals do
+    // not add up every redemption the enterprise ever made
+    const opened = ['brand_id', 'store_id', 'staff_id', 'campaign_id', 'method', 'status', 'from', 'to'].some((k) => q[k]);
     // a list with its totals: {items, total, totals, undo_minutes} in one answer
     const list = reactive({
       items: [], total: 0, limit: 20, offset: 0, loading: false, error: '', totals: null, undoMinutes: null,
@@ -48,8 +52,8 @@ export default {
         campaign_id: q.campaign_id ? Number(q.campaign_id) : null,
         method: q.method || null,
         status: q.status || null,
-        from: q.from || '',
-        to: q.to || '',
+        from: q.from || (opened ? '' : dayOffset(29)),
+        to: q.to || (opened ? '' : dayOffset(0)),
         code: '',
       },
       load,
@@ -104,7 +108,10 @@ export default {
       codeTimer = setTimeout(() => {
         const s = String(v || '').trim().replace(/^hhc[:：]/i, '').replace(/[\s-]/g, '').toUpperCase();
         codeError.value = s && !/^[2-9A-HJ-NP-Z]{12}$/.test(s) ? t('rdm.badCode') : '';
-        if (!codeError.value) list.filters.code = s;
+        if (codeError.value) return;
+        // a coupon's redemption is looked for on every date
+        if (s) Object.assign(list.filters, { from: '', to: '' });
+        list.filters.code = s;
       }, 300);
     });
 
