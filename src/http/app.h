@@ -8,6 +8,7 @@
 #include "http/http.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 
 typedef struct hh_config {
     const char *db_path;       /* HUOHUA_DB, --db; default ./huohua.db */
@@ -69,5 +70,26 @@ char *hh_metrics_render(hh_app *app, size_t *len); /* malloc'd text */
 void hh_workers_start(int n);
 void hh_workers_stop(void);
 void hh_workers_submit(void (*fn)(void *), void *arg);
+
+/* ---- background jobs of a row, and their download files (http/jobs.c) ---- */
+typedef void (*hh_job_fn)(hh_app *app, int64_t id);
+/* run(app, id) on a worker thread */
+void hh_job_start(hh_app *app, hh_job_fn run, int64_t id);
+/* At startup: hh_job_start for each row id sql_ids lists (a query without
+ * arguments, such as the running batches). */
+void hh_jobs_resume(hh_app *app, const char *sql_ids, hh_job_fn run);
+/* A job's CSV file: <files_dir>/<kind>-<id>.csv, written as .part and renamed
+ * once complete and on disk. */
+typedef struct {
+    FILE *f;
+    char path[1100], part[1110];
+} hh_job_file;
+void hh_job_file_path(hh_app *app, const char *kind, int64_t id, char *out, size_t n);
+/* false: it could not be created (logged) */
+bool hh_job_file_open(hh_job_file *jf, hh_app *app, const char *kind, int64_t id);
+/* fflush, fsync, close, rename; false (logged, the part removed) on any failure */
+bool hh_job_file_commit(hh_job_file *jf);
+/* close and remove the part (a stopped or failed job) */
+void hh_job_file_abort(hh_job_file *jf);
 
 #endif

@@ -25,7 +25,6 @@
 #include "http/app.h"
 
 #include <csv.h>
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,11 +37,6 @@
     "SELECT bt.id, bt.template_id, t.name AS template_name, t.brand_id, b.name AS brand_name, bt.quantity," \
     " bt.done, bt.status, bt.error, bt.created_at, bt.finished_at FROM coupon_batches bt"                  \
     " JOIN coupon_templates t ON t.id = bt.template_id JOIN brands b ON b.id = t.brand_id"
-
-static void file_path(hh_app *app, int64_t id, char *out, size_t n, bool tmp)
-{
-    snprintf(out, n, "%s/coupon-batch-%lld.csv%s", app->files_dir, (long long)id, tmp ? ".part" : "");
-}
 
 static hh_status batch_get(hh_db *db, int64_t id, json_t **out)
 {
@@ -78,8 +72,8 @@ typedef struct {
     hh_app *app;
     int64_t id, enterprise_id, template_id, quantity, done;
     bool relative;
-    /* the file phase */
-    FILE *f;
+    /* the file phase (file.f: open) */
+    hh_job_file file;
     int64_t after_id, written;
     char tz[64], template_name[256];
     int64_t valid_days;
@@ -94,7 +88,7 @@ typedef struct {
 
 static void job_free(batch_job *j)
 {
-    if (j->f) fclose(j->f);
+    hh_job_file_abort(&j->file);
     free(j);
 }
 
@@ -206,10 +200,7 @@ static void run_file(void *arg)
 {
     batch_job *j = arg;
     hh_app *app = j->app;
-    char tmp[1100], final[1100];
-    file_path(app, j->id, tmp, sizeof tmp, true);
-    file_path(app, j->id, final, sizeof final, false);
-    if (!j->f) { /* (re)written from the top */
+    if (!j->file.f) { /* (re)written from the top */
         json_t *t = NULL;
         if (hh_db_one(hh_store_reader(app->store), &t, "SELECT name, valid_days FROM coupon_templates WHERE id = ?",
                       HH_A(HH_I(j->template_id))) != HH_OK) {
@@ -220,13 +211,11 @@ static void run_file(void *arg)
         j->valid_days = json_integer_value(json_object_get(t, "valid_days"));
         json_decref(t);
         hh_enterprise_tz(hh_store_reader(app->store), j->enterprise_id, j->tz);
-        j->f = fopen(tmp, "w");
-        if (!j->f) {
-            hh_error("coupon.batch_file_failed", "{s:s, s:s}", "path", tmp, "error", strerror(errno));
+        if (!hh_job_file_open(&j->file, app, "coupon-batch", j->id)) {
             fail(j, "无法写入券码文件 / The code file could not be written");
             return;
         }
-        fputs("\xEF\xBB\xBF" "code,template_id,template_name,valid_from,valid_to,valid_days,claim_url\r\n", j->f);
+        fputs("\xEF\xBB\xBF" "code,template_id,template_name,valid_from,valid_to,valid_days,claim_url\r\n", j->file.f);
         j->after_id = 0;
         j->written = 0;
     }
@@ -258,7 +247,7 @@ static void run_file(void *arg)
         csv_cell(&line, to, false);
         csv_cell(&line, j->relative ? days : "", false);
         csv_cell(&line, url, true);
-        fwrite(line.data, 1, line.len, j->f);
+        fwrite(line.data, 1, line.len, j->file.f);
         j->after_id = json_integer_value(json_object_get(row, "id"));
     }
     free(line.data);
@@ -271,14 +260,10 @@ static void run_file(void *arg)
     }
     if (got == FILE_SLICE) { /* stopping: written again at the next start */
         job_free(j);
-        unlink(tmp);
         return;
     }
-    bool bad = fflush(j->f) != 0 || fsync(fileno(j->f)) != 0;
-    bad |= fclose(j->f) != 0;
-    j->f = NULL;
-    if (!bad && rename(tmp, final) != 0) bad = true;
-    if (bad || j->written != j->quantity) {
+    /* short of codes, the part is removed with the job (fail) */
+    if (j->written != j->quantity || !hh_job_file_commit(&j->file)) {
         hh_error("coupon.batch_file_failed", "{s:I, s:I, s:I}", "batch", (json_int_t)j->id, "written",
                  (json_int_t)j->written, "quantity", (json_int_t)j->quantity);
         fail(j, "写入券码文件失败 / Writing the code file failed");
@@ -339,19 +324,12 @@ static void start_job(hh_app *app, int64_t id)
     j->done = json_integer_value(json_object_get(b, "done"));
     j->relative = !strcmp(json_string_value(json_object_get(b, "validity")), "relative");
     json_decref(b);
-    hh_workers_submit(run_chunk, j);
+    run_chunk(j);
 }
 
 void hh_coupon_batches_resume(hh_app *app)
 {
-    json_t *rows;
-    if (hh_db_query(hh_store_reader(app->store), &rows, "SELECT id FROM coupon_batches WHERE status = 'running'",
-                    HH_A()) != HH_OK)
-        return;
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) start_job(app, json_integer_value(json_object_get(row, "id")));
-    json_decref(rows);
+    hh_jobs_resume(app, "SELECT id FROM coupon_batches WHERE status = 'running'", start_job);
 }
 
 /* ---- create ---- */
@@ -406,7 +384,7 @@ static hh_status batch_create_write(hh_db *tx, hh_req *r)
 
 static void batch_after_commit(hh_req *r)
 {
-    start_job(r->app, ((batch_in *)r->ud)->id);
+    hh_job_start(r->app, start_job, ((batch_in *)r->ud)->id);
 }
 
 hh_status hh_h_coupon_batch_create(hh_req *r)
@@ -445,7 +423,7 @@ hh_status hh_h_coupon_batch_codes(hh_req *r)
     if (!strcmp(status, "failed"))
         return hh_fail(r, HH_E_CONFLICT, "id", "该批次生成失败，没有可下载的文件", "This batch failed; there is no file");
     char *path = hh_alloc(r->arena, 1100);
-    file_path(r->app, r->path_id, path, 1100, false);
+    hh_job_file_path(r->app, "coupon-batch", r->path_id, path, 1100);
     if (access(path, R_OK) != 0)
         return hh_fail(r, HH_E_NOT_FOUND, "id", "券码文件不存在", "The code file is missing");
     r->ud = path;

@@ -17,10 +17,8 @@
 #include "core/log.h"
 #include "http/app.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #define MAX_CODES 1000000
 #define CHUNK 2000        /* codes per write */
@@ -43,11 +41,6 @@ static const char *sget(json_t *o, const char *k)
     " AND pc.used_at IS NOT NULL) AS used FROM lottery_pass_batches lb LEFT JOIN product_batches pb"      \
     " ON pb.id = lb.product_batch_id"
 
-static void file_path(hh_app *app, int64_t id, char *out, size_t n, bool tmp)
-{
-    snprintf(out, n, "%s/pass-batch-%lld.csv%s", app->files_dir, (long long)id, tmp ? ".part" : "");
-}
-
 hh_status hh_h_pass_batches_list(hh_req *r)
 {
     json_t *items;
@@ -68,11 +61,6 @@ hh_status hh_h_pass_batch_get(hh_req *r)
 }
 
 /* ---- the job ---- */
-
-typedef struct {
-    hh_app *app;
-    int64_t id;
-} pass_job;
 
 typedef struct {
     int64_t id, done, quantity;
@@ -133,24 +121,17 @@ static bool write_file(hh_app *app, int64_t id)
         return false;
     int64_t ent = iget(b, "enterprise_id"), campaign = iget(b, "campaign_id");
     json_decref(b);
-    char tmp[1100], final[1100];
-    file_path(app, id, tmp, sizeof tmp, true);
-    file_path(app, id, final, sizeof final, false);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        hh_error("lottery.pass_file_failed", "{s:s, s:s}", "path", tmp, "error", strerror(errno));
-        return false;
-    }
-    fputs("serial,code,url\n", f);
+    hh_job_file jf;
+    if (!hh_job_file_open(&jf, app, "pass-batch", id)) return false;
+    fputs("serial,code,url\n", jf.f);
     int64_t last = 0, serial = 0;
-    bool ok = true;
     for (;;) {
         json_t *rows;
         if (hh_db_query(db, &rows,
                         "SELECT id, code FROM lottery_pass_codes WHERE batch_id = ? AND id > ? ORDER BY id LIMIT 10000",
                         HH_A(HH_I(id), HH_I(last))) != HH_OK) {
-            ok = false;
-            break;
+            hh_job_file_abort(&jf);
+            return false;
         }
         size_t i;
         json_t *row;
@@ -158,58 +139,37 @@ static bool write_file(hh_app *app, int64_t id)
         {
             last = iget(row, "id");
             const char *code = sget(row, "code");
-            fprintf(f, "%lld,%s,%s/m/?e=%lld#/lottery/%lld?code=%s\n", (long long)++serial, code, app->base_url,
+            fprintf(jf.f, "%lld,%s,%s/m/?e=%lld#/lottery/%lld?code=%s\n", (long long)++serial, code, app->base_url,
                     (long long)ent, (long long)campaign, code);
         }
         size_t n = json_array_size(rows);
         json_decref(rows);
         if (n < FILE_CHUNK) break;
     }
-    ok = ok && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    ok = (fclose(f) == 0) && ok;
-    if (ok && rename(tmp, final) != 0) ok = false;
-    if (!ok) unlink(tmp);
-    return ok;
+    return hh_job_file_commit(&jf);
 }
 
-static void pass_run(void *arg)
+static void pass_run(hh_app *app, int64_t id)
 {
-    pass_job *j = arg;
-    chunk_ctx c = {.id = j->id};
+    chunk_ctx c = {.id = id};
     hh_status st = HH_OK;
-    while (!c.codes_done && !c.gone && !atomic_load(&j->app->stopping)) /* resumed at the next start */
-        if ((st = hh_store_write_sync(j->app->store, chunk_apply, &c)) != HH_OK) break;
+    while (!c.codes_done && !c.gone && !atomic_load(&app->stopping)) /* resumed at the next start */
+        if ((st = hh_store_write_sync(app->store, chunk_apply, &c)) != HH_OK) break;
     if (c.codes_done || st != HH_OK) {
-        finish_ctx f = {.id = j->id, .failed = st != HH_OK};
+        finish_ctx f = {.id = id, .failed = st != HH_OK};
         if (st != HH_OK)
             f.error = "生成通关密码失败 / generating the codes failed";
-        else if (!write_file(j->app, j->id))
+        else if (!write_file(app, id))
             f.failed = true, f.error = "写入通关密码文件失败 / writing the code file failed";
-        hh_store_write_sync(j->app->store, finish_apply, &f);
-        hh_info("lottery.pass_batch", "{s:I, s:I, s:b}", "batch", (json_int_t)j->id, "codes", (json_int_t)c.done, "ok",
+        hh_store_write_sync(app->store, finish_apply, &f);
+        hh_info("lottery.pass_batch", "{s:I, s:I, s:b}", "batch", (json_int_t)id, "codes", (json_int_t)c.done, "ok",
                 !f.failed);
     }
-    free(j);
-}
-
-static void pass_start(hh_app *app, int64_t id)
-{
-    pass_job *j = hh_xmalloc(sizeof *j);
-    j->app = app;
-    j->id = id;
-    hh_workers_submit(pass_run, j);
 }
 
 void hh_lottery_batches_resume(hh_app *app)
 {
-    json_t *rows;
-    if (hh_db_query(hh_store_reader(app->store), &rows,
-                    "SELECT id FROM lottery_pass_batches WHERE status = 'running' AND kind = 'codes'", HH_A()) != HH_OK)
-        return;
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) pass_start(app, iget(row, "id"));
-    json_decref(rows);
+    hh_jobs_resume(app, "SELECT id FROM lottery_pass_batches WHERE status = 'running' AND kind = 'codes'", pass_run);
 }
 
 /* ---- creating a batch ---- */
@@ -269,7 +229,7 @@ static hh_status batch_create_write(hh_db *tx, hh_req *r)
 static void batch_after_commit(hh_req *r)
 {
     batch_in *in = r->ud;
-    if (!in->has_product) pass_start(r->app, in->id);
+    if (!in->has_product) hh_job_start(r->app, pass_run, in->id);
 }
 
 hh_status hh_h_pass_batch_create(hh_req *r)
@@ -306,7 +266,7 @@ hh_status hh_h_pass_batch_codes(hh_req *r)
     if (strcmp(sget(b, "status"), "done"))
         return hh_fail(r, HH_E_CONFLICT, "id", "通关密码仍在生成中，请稍后下载", "The codes are still being generated; try again shortly");
     char path[1100];
-    file_path(r->app, r->path_id, path, sizeof path, false);
+    hh_job_file_path(r->app, "pass-batch", r->path_id, path, sizeof path);
     return hh_reply_file(r, path, "text/csv; charset=utf-8",
                          hh_sprintf(r->arena, "attachment; filename=\"pass-codes-%lld.csv\"", (long long)r->path_id));
 }

@@ -20,10 +20,8 @@
 #include "http/app.h"
 #include "member/member.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #define MAX_QUANTITY 10000000
 #define FILE_CHUNK 100000
@@ -35,11 +33,6 @@
     " WHERE pc.batch_id = pb.id) AS scanned_units, (SELECT count(*) FROM product_alerts pa WHERE"    \
     " pa.batch_id = pb.id AND pa.status = 'open') AS open_alerts FROM product_batches pb JOIN brands" \
     " b ON b.id = pb.brand_id"
-
-static void file_path(hh_app *app, int64_t id, char *out, size_t n, bool tmp)
-{
-    snprintf(out, n, "%s/product-batch-%lld.csv%s", app->files_dir, (long long)id, tmp ? ".part" : "");
-}
 
 hh_status hh_h_product_batches_list(hh_req *r)
 {
@@ -69,11 +62,6 @@ hh_status hh_h_product_batch_get(hh_req *r)
 /* ---- the printer's file, written by a background job ---- */
 
 typedef struct {
-    hh_app *app;
-    int64_t id;
-} pb_job;
-
-typedef struct {
     int64_t id, done;
     bool finished, failed;
 } pb_progress;
@@ -87,74 +75,46 @@ static hh_status progress_apply(hh_db *tx, void *ud)
                      HH_A(HH_I(p->id), HH_I(p->done), HH_I(p->failed), HH_I(p->finished), HH_I(hh_now_ms())));
 }
 
-static void pb_run(void *arg)
+static void pb_run(hh_app *app, int64_t id)
 {
-    pb_job *j = arg;
-    hh_app *app = j->app;
     json_t *b;
     if (hh_db_one(hh_store_reader(app->store), &b, "SELECT first_code_id, quantity FROM product_batches WHERE id = ?",
-                  HH_A(HH_I(j->id))) != HH_OK) {
-        free(j);
+                  HH_A(HH_I(id))) != HH_OK)
         return;
-    }
     int64_t first = json_integer_value(json_object_get(b, "first_code_id"));
     int64_t qty = json_integer_value(json_object_get(b, "quantity"));
     json_decref(b);
-    char tmp[1100], final[1100];
-    file_path(app, j->id, tmp, sizeof tmp, true);
-    file_path(app, j->id, final, sizeof final, false);
-    pb_progress p = {.id = j->id};
-    FILE *f = fopen(tmp, "w"); /* started again from the top after a restart */
-    if (!f) {
-        hh_error("product.file_failed", "{s:s, s:s}", "path", tmp, "error", strerror(errno));
+    pb_progress p = {.id = id};
+    hh_job_file jf;
+    if (!hh_job_file_open(&jf, app, "product-batch", id)) { /* started again from the top after a restart */
         p.failed = true;
         hh_store_write_sync(app->store, progress_apply, &p);
-        free(j);
         return;
     }
-    fputs("serial,code,url\n", f);
+    fputs("serial,code,url\n", jf.f);
     for (int64_t serial = 1; serial <= qty; serial++) {
         char code[HH_CODE_MAX];
         hh_code_encode(app->code_key, "pc", first + serial - 1, code);
-        fprintf(f, "%lld,%s,%s/p/%s\n", (long long)serial, code, app->base_url, code);
+        fprintf(jf.f, "%lld,%s,%s/p/%s\n", (long long)serial, code, app->base_url, code);
         if (serial % FILE_CHUNK == 0 && serial < qty) {
             p.done = serial;
             hh_store_write_sync(app->store, progress_apply, &p);
             if (atomic_load(&app->stopping)) { /* resumed from the top at the next start */
-                fclose(f);
-                free(j);
+                hh_job_file_abort(&jf);
                 return;
             }
         }
     }
-    p.failed = fflush(f) != 0 || fsync(fileno(f)) != 0;
-    p.failed |= fclose(f) != 0;
-    if (!p.failed && rename(tmp, final) != 0) p.failed = true;
+    p.failed = !hh_job_file_commit(&jf);
     p.done = p.failed ? p.done : qty;
     p.finished = !p.failed;
     hh_store_write_sync(app->store, progress_apply, &p);
-    hh_info("product.batch_file", "{s:I, s:I, s:b}", "batch", (json_int_t)j->id, "codes", (json_int_t)qty, "ok", !p.failed);
-    free(j);
-}
-
-static void pb_start(hh_app *app, int64_t id)
-{
-    pb_job *j = hh_xmalloc(sizeof *j);
-    j->app = app;
-    j->id = id;
-    hh_workers_submit(pb_run, j);
+    hh_info("product.batch_file", "{s:I, s:I, s:b}", "batch", (json_int_t)id, "codes", (json_int_t)qty, "ok", !p.failed);
 }
 
 void hh_product_batches_resume(hh_app *app)
 {
-    json_t *rows;
-    if (hh_db_query(hh_store_reader(app->store), &rows, "SELECT id FROM product_batches WHERE status = 'running'",
-                    HH_A()) != HH_OK)
-        return;
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) pb_start(app, json_integer_value(json_object_get(row, "id")));
-    json_decref(rows);
+    hh_jobs_resume(app, "SELECT id FROM product_batches WHERE status = 'running'", pb_run);
 }
 
 typedef struct {
@@ -200,7 +160,7 @@ static hh_status pb_create_write(hh_db *tx, hh_req *r)
 
 static void pb_after_commit(hh_req *r)
 {
-    pb_start(r->app, ((pb_in *)r->ud)->id);
+    hh_job_start(r->app, pb_run, ((pb_in *)r->ud)->id);
 }
 
 hh_status hh_h_product_batch_create(hh_req *r)
@@ -258,7 +218,7 @@ hh_status hh_h_product_batch_codes(hh_req *r)
     if (strcmp(json_string_value(json_object_get(b, "status")), "done"))
         return hh_fail(r, HH_E_CONFLICT, NULL, "码文件仍在生成中，请稍后下载", "The code file is still being written; try again shortly");
     char path[1100];
-    file_path(r->app, r->path_id, path, sizeof path, false);
+    hh_job_file_path(r->app, "product-batch", r->path_id, path, sizeof path);
     return hh_reply_file(r, path, "text/csv; charset=utf-8",
                          hh_sprintf(r->arena, "attachment; filename=\"product-batch-%lld.csv\"", (long long)r->path_id));
 }

@@ -414,11 +414,6 @@ hh_status hh_h_tp_batch_get(hh_req *r)
 }
 
 typedef struct {
-    hh_app *app;
-    int64_t batch_id;
-} batch_job;
-
-typedef struct {
     int64_t batch_id, inserted;
     bool finished;
 } chunk_ctx;
@@ -463,45 +458,27 @@ static hh_status chunk_apply(hh_db *tx, void *ud)
                      HH_A(HH_I(c->batch_id), HH_I(c->finished), HH_I(now)));
 }
 
-static void batch_run(void *arg)
+static void batch_run(hh_app *app, int64_t id)
 {
-    batch_job *j = arg;
-    chunk_ctx c = {.batch_id = j->batch_id};
-    while (!c.finished && !atomic_load(&j->app->stopping)) { /* resumed at the next start */
-        hh_status st = hh_store_write_sync(j->app->store, chunk_apply, &c);
+    chunk_ctx c = {.batch_id = id};
+    while (!c.finished && !atomic_load(&app->stopping)) { /* resumed at the next start */
+        hh_status st = hh_store_write_sync(app->store, chunk_apply, &c);
         if (st != HH_OK) {
-            hh_error("touch.batch_failed", "{s:I, s:s}", "batch", (json_int_t)j->batch_id, "status",
-                     hh_status_code(st));
+            hh_error("touch.batch_failed", "{s:I, s:s}", "batch", (json_int_t)id, "status", hh_status_code(st));
             break;
         }
     }
-    if (c.finished) hh_info("touch.batch_done", "{s:I}", "batch", (json_int_t)j->batch_id);
-    free(j);
-}
-
-static void start_batch(hh_app *app, int64_t id)
-{
-    batch_job *j = hh_xmalloc(sizeof *j);
-    j->app = app;
-    j->batch_id = id;
-    hh_workers_submit(batch_run, j);
+    if (c.finished) hh_info("touch.batch_done", "{s:I}", "batch", (json_int_t)id);
 }
 
 static void batch_after_commit(hh_req *r)
 {
-    start_batch(r->app, ((tp_in *)r->ud)->batch_id);
+    hh_job_start(r->app, batch_run, ((tp_in *)r->ud)->batch_id);
 }
 
 void hh_tp_batches_resume(hh_app *app)
 {
-    json_t *rows;
-    if (hh_db_query(hh_store_reader(app->store), &rows,
-                    "SELECT id FROM touchpoint_batches WHERE status = 'running'", HH_A()) != HH_OK)
-        return;
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) start_batch(app, json_integer_value(json_object_get(row, "id")));
-    json_decref(rows);
+    hh_jobs_resume(app, "SELECT id FROM touchpoint_batches WHERE status = 'running'", batch_run);
 }
 
 static hh_status batch_create_write(hh_db *tx, hh_req *r)

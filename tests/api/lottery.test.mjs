@@ -556,3 +556,33 @@ test('draws paid with points: the campaign\'s draw_points leave the ledger; too 
   const spent = await sqlite(s, `SELECT count(*), sum(points) FROM points_txns WHERE source = 'lottery' AND member_id = ${m.id}`);
   assert.equal(spent.trim(), '2|-80');
 });
+
+test('a printed pass-code batch and a product batch survive kill -9: they resume, every code once, the files whole', async () => {
+  const c = await liveCampaign(s, T);
+  ok(await prize(c.id, { name: '好礼', stock: 10, weight: 1, fulfilment: 'mail' }), 201);
+  const b = ok(await s.api('POST', `/api/campaigns/${c.id}/pass-batches`, { token: T, body: { quantity: 150000, name: '断电续作' } }), 202);
+  const pb = ok(await s.api('POST', '/api/product-batches', { token: T, body: { brand_id: 1, product: '断电续作', batch_no: uniq('KB'), production_date: '2025-03-01', quantity: 250000 } }), 202);
+  const before = await poll(() => s.api('GET', `/api/pass-batches/${b.id}`, { token: T }), (r) => r.json.done > 0, { timeout: 30_000, interval: 20, what: 'pass codes started' });
+  assert.equal(before.json.status, 'running', 'killed halfway');
+  await s.restart(); // kill -9
+  T = await s.token('admin');
+  const done = await poll(() => s.api('GET', `/api/pass-batches/${b.id}`, { token: T }), (r) => r.json.status !== 'running', { timeout: 120_000, what: 'pass batch' });
+  assert.equal(done.json.status, 'done', done.text);
+  assert.equal(done.json.done, 150000);
+  assert.equal((await sqlite(s, `SELECT count(*) || ' ' || count(DISTINCT code) FROM lottery_pass_codes WHERE batch_id = ${b.id}`)).trim(), '150000 150000');
+  const csv = await s.api('GET', `/api/pass-batches/${b.id}/codes.csv`, { token: T });
+  assert.equal(csv.status, 200);
+  const lines = csv.text.trim().split('\n');
+  assert.equal(lines.length, 150001);
+  assert.equal(new Set(lines.slice(1).map((l) => l.split(',')[1])).size, 150000);
+  const pdone = await poll(() => s.api('GET', `/api/product-batches/${pb.id}`, { token: T }), (r) => r.json.status !== 'running', { timeout: 120_000, what: 'product batch' });
+  assert.equal(pdone.json.status, 'done', pdone.text);
+  const pcsv = await s.api('GET', `/api/product-batches/${pb.id}/codes.csv`, { token: T });
+  assert.equal(pcsv.status, 200);
+  const plines = pcsv.text.trim().split('\n');
+  assert.equal(plines.length, 250001);
+  assert.equal(plines[250000].split(',')[0], '250000');
+  // no half-written file is left beside them
+  const left = await execFileP('/bin/sh', ['-c', `ls '${s.db}.files' | grep -c '\\.part$' || true`]);
+  assert.equal(left.stdout.trim(), '0');
+});
