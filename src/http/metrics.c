@@ -181,7 +181,7 @@ char *hh_metrics_render(hh_app *app, size_t *len)
                   "huohua_store_cache_truncations_total{how=\"bounded\"} %llu\n"
                   "huohua_store_cache_truncations_total{how=\"walk\"} %llu\n"
                   "huohua_store_cache_truncations_total{how=\"clear\"} %llu\n",
-                  (unsigned long long)st.cache_truncations, (unsigned long long)st.cache_truncation_walks,
+                  (unsigned long long)st.cache_truncations_bounded, (unsigned long long)st.cache_truncation_walks,
                   (unsigned long long)st.cache_clears);
     *len = b.len;
     return b.data;

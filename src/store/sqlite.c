@@ -729,7 +729,7 @@ static void sq_stats(hh_store *base, hh_store_stats *out)
     *out = s->stats;
     pthread_mutex_unlock(&s->stats_mu);
     hh_walbuf_stats(&out->log_writes, &out->log_write_bytes);
-    hh_pcache_stats(&out->cache_truncations, &out->cache_truncation_walks, &out->cache_clears);
+    hh_pcache_stats(&out->cache_truncations_bounded, &out->cache_truncation_walks, &out->cache_clears);
 }
 
 /* ---- migrations ---- */

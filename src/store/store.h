@@ -132,7 +132,7 @@ typedef struct hh_store_stats {
      * transaction, a clear per reader after a commit): limited to the pages
      * above the limit, walks of the whole cache (after a transaction that
      * added many pages), and clears (store/pcache.c) */
-    uint64_t cache_truncations, cache_truncation_walks, cache_clears;
+    uint64_t cache_truncations_bounded, cache_truncation_walks, cache_clears;
 } hh_store_stats;
 extern const double hh_store_batch_bounds[11];
 extern const double hh_store_commit_bounds_us[11];
