@@ -64,15 +64,16 @@ bool hh_job_file_open(hh_job_file *jf, hh_app *app, const char *kind, int64_t id
 
 bool hh_job_file_commit(hh_job_file *jf)
 {
-    bool ok = fflush(jf->f) == 0 && fsync(fileno(jf->f)) == 0;
-    ok = fclose(jf->f) == 0 && ok;
+    int err = 0; /* the first failure's */
+    if (fflush(jf->f) != 0 || fsync(fileno(jf->f)) != 0) err = errno;
+    if (fclose(jf->f) != 0 && !err) err = errno;
     jf->f = NULL;
-    if (ok && rename(jf->part, jf->path) != 0) ok = false;
-    if (!ok) {
-        hh_error("job.file_failed", "{s:s, s:s}", "path", jf->path, "error", strerror(errno));
+    if (!err && rename(jf->part, jf->path) != 0) err = errno;
+    if (err) {
+        hh_error("job.file_failed", "{s:s, s:s}", "path", jf->path, "error", strerror(err));
         unlink(jf->part);
     }
-    return ok;
+    return !err;
 }
 
 void hh_job_file_abort(hh_job_file *jf)

@@ -101,7 +101,7 @@ static sqlite3_pcache_page *pc_fetch(sqlite3_pcache *p, unsigned key, int create
 {
     bounded *b = (bounded *)p;
     sqlite3_pcache_page *pg = base.xFetch(b->inner, key, create);
-    if (pg && key >= b->floor) note(b, key);
+    if (pg) note(b, key);
     return pg;
 }
 
