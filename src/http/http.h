@@ -181,6 +181,8 @@ struct hh_req {
     json_t *resp_json;       /* a JSON answer made on the writer, serialised by the
                               * HTTP thread when it sends it (resp is then "") */
     bool defer_json;         /* hh_reply keeps the JSON for the HTTP thread */
+    void (*resp_text)(hh_req *r); /* hh_reply_later: makes the answer's text on the
+                              * HTTP thread (resp is "" until then) */
     int resp_fd;             /* >0: answer with this file (see hh_reply_file) */
     uint64_t resp_fd_size;
     const char *content_type;
@@ -216,6 +218,12 @@ struct hh_req {
 void hh_reply(hh_req *r, int status, json_t *body);
 /* Answer with bytes of another type (takes ownership of malloc'd body). */
 void hh_reply_raw(hh_req *r, int status, const char *content_type, char *body, size_t len);
+/* Answer with JSON whose text text(r) makes later, from what the handler
+ * kept in r->ud: on the HTTP thread when called on the writer for a command
+ * without an Idempotency-Key (whose answer the writer stores), else now.
+ * text answers with hh_reply_raw or hh_reply and touches nothing the writer
+ * owns. */
+void hh_reply_later(hh_req *r, int status, void (*text)(hh_req *r));
 /* Answer with the contents of a file (opened here; 404 when missing). */
 hh_status hh_reply_file(hh_req *r, const char *path, const char *content_type, const char *disposition);
 /* Record an error for the answer and return st:  return hh_fail(r, ...). The

@@ -81,6 +81,7 @@ static void set_body(hh_req *r, int status, char *text, size_t len, const char *
 {
     json_decref(r->resp_json);
     r->resp_json = NULL;
+    r->resp_text = NULL;
     free(r->resp);
     if (r->resp_fd > 0) close(r->resp_fd);
     r->resp_fd = 0;
@@ -124,6 +125,15 @@ hh_status hh_reply_file(hh_req *r, const char *path, const char *content_type, c
 void hh_reply_raw(hh_req *r, int status, const char *content_type, char *body, size_t len)
 {
     set_body(r, status, body, len, content_type);
+}
+
+void hh_reply_later(hh_req *r, int status, void (*text)(hh_req *r))
+{
+    set_body(r, status, hh_xstrdup(""), 0, "application/json; charset=utf-8");
+    if (r->defer_json)
+        r->resp_text = text; /* on the writer: hh__resp_text calls it */
+    else
+        text(r);
 }
 
 hh_status hh_fail(hh_req *r, hh_status st, const char *field, const char *zh, const char *en)
@@ -336,10 +346,16 @@ static hh_status dispatch(hh_req *r)
     return hh_fail(r, HH_E_NOT_FOUND, NULL, "页面不存在", "Page not found");
 }
 
-/* A JSON answer a write left as a value (hh_reply on the writer) becomes
- * its text here, on the HTTP thread. */
+/* A JSON answer a write left as a value (hh_reply on the writer) or to be
+ * made (hh_reply_later) becomes its text here, on the HTTP thread. */
 void hh__resp_text(hh_req *r)
 {
+    if (r->resp_text) {
+        void (*text)(hh_req *) = r->resp_text;
+        r->resp_text = NULL;
+        text(r);
+        return;
+    }
     if (!r->resp_json) return;
     char *text = json_dumps(r->resp_json, JSON_COMPACT);
     HH_CHECK(text != NULL);

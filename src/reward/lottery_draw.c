@@ -226,6 +226,13 @@ typedef struct {
     int64_t product_code_id, pass_batch_id; /* E_PRODUCT */
     char code[HH_CODE_MAX];
     int64_t touchpoint_id, store_id, staff_id;
+    struct {               /* the answer, made by draw_text off the writer */
+        int64_t id, at, coupon_id, coupon_valid_to, envelope_id, amount_fen, free_left;
+        uint64_t roll;
+        bool fallback;
+        const char *claim_status, *prize; /* prize: its JSON (arena) or NULL */
+        char claim[12], coupon_code[HH_CODE_LEN + 1];
+    } out;
 } draw_in;
 
 /* A draw paid with points: the campaign's draw_points leave the member's
@@ -338,6 +345,60 @@ static hh_status fulfil(hh_db *tx, hh_req *r, const hh_grant *g, const hh__prize
     return hh_db_exec(tx, "RELEASE lottery_fulfil");
 }
 
+/* Text for the events' props on the writer without printf's format parsing:
+ * each appends at p (NUL-terminated) and returns the end. */
+static char *put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n + 1);
+    return p + n;
+}
+
+static char *put_int(char *p, int64_t v)
+{
+    char t[24], *q = t + sizeof t;
+    uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+    *--q = 0;
+    do *--q = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0) *--q = '-';
+    return put_str(p, q);
+}
+
+/* The draw's answer as compact JSON (what json_dumps would give), formatted
+ * directly: every text in it is a fixed word, a code or the prize's JSON made
+ * when the pool was cached. */
+static void draw_text(hh_req *r)
+{
+    const draw_in *d = r->ud;
+    char hex[17], coupon[160] = "null", envelope[120] = "null", left[40] = "", head[256], tail[512];
+    hh_lottery_roll_hex(d->out.roll, hex);
+    if (d->out.coupon_id)
+        snprintf(coupon, sizeof coupon, "{\"id\":%lld,\"code\":\"%s\",\"status\":\"issued\",\"valid_to\":%lld}",
+                 (long long)d->out.coupon_id, d->out.coupon_code, (long long)d->out.coupon_valid_to);
+    if (d->out.envelope_id)
+        snprintf(envelope, sizeof envelope, "{\"id\":%lld,\"amount_fen\":%lld,\"status\":\"pending\"}",
+                 (long long)d->out.envelope_id, (long long)d->out.amount_fen);
+    if (d->out.free_left >= 0) snprintf(left, sizeof left, ",\"free_left_today\":%lld", (long long)d->out.free_left);
+    const char *claim = d->out.claim[0] ? d->out.claim : NULL;
+    int hl = snprintf(head, sizeof head,
+                      "{\"id\":%lld,\"campaign_id\":%lld,\"at\":%lld,\"entry\":\"%s\",\"roll\":\"%s\",\"prize\":",
+                      (long long)d->out.id, (long long)d->campaign_id, (long long)d->out.at, d->entry, hex);
+    int tl = snprintf(tail, sizeof tail,
+                      ",\"fallback\":%s,\"claim\":%s%s%s,\"claim_status\":\"%s\",\"coupon\":%s,\"envelope\":%s,"
+                      "\"address\":null,\"tracking_no\":null%s}",
+                      d->out.fallback ? "true" : "false", claim ? "\"" : "", claim ? claim : "null", claim ? "\"" : "",
+                      d->out.claim_status, coupon, envelope, left);
+    HH_CHECK(hl > 0 && (size_t)hl < sizeof head && tl > 0 && (size_t)tl < sizeof tail);
+    const char *pj = d->out.prize ? d->out.prize : "null";
+    size_t pl = strlen(pj), len = (size_t)hl + pl + (size_t)tl;
+    char *text = hh_xmalloc(len + 1);
+    memcpy(text, head, (size_t)hl);
+    memcpy(text + hl, pj, pl);
+    memcpy(text + hl + pl, tail, (size_t)tl + 1);
+    hh_reply_raw(r, r->status, "application/json; charset=utf-8", text, len);
+}
+
 static hh_status draw_write(hh_db *tx, hh_req *r)
 {
     draw_in *d = r->ud;
@@ -422,50 +483,42 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
     if (st) return st;
     hh__next_draw_taken(tx, v);
     /* the events' props as compact JSON (what json_dumps would give); entry and
-     * fulfilment are from fixed sets of plain words */
-    char props[200];
-    snprintf(props, sizeof props, "{\"draw_id\":%lld,\"entry\":\"%s\",\"prize_id\":%lld}", (long long)draw_id,
-             d->entry, (long long)o.prize_id);
+     * fulfilment are from fixed sets of plain words (HH_CHECKed short) */
+    char props[200], *e = props;
+    HH_CHECK(strlen(d->entry) < 40 && (!f.claim || strlen(f.claim) < 40));
+    e = put_int(put_str(e, "{\"draw_id\":"), draw_id);
+    e = put_int(put_str(put_str(put_str(e, ",\"entry\":\""), d->entry), "\",\"prize_id\":"), o.prize_id);
+    put_str(e, "}");
     st = hh_reward_event_text(tx, "lottery.draw", &g, d->brand_id, props);
     if (!st && o.prize_id) {
-        snprintf(props, sizeof props,
-                 "{\"draw_id\":%lld,\"prize_id\":%lld,\"value_fen\":%lld,\"fulfilment\":\"%s\",\"fallback\":%s}",
-                 (long long)draw_id, (long long)o.prize_id, (long long)prize->value_fen, f.claim,
-                 o.fallback ? "true" : "false");
+        e = put_int(put_str(props, "{\"draw_id\":"), draw_id);
+        e = put_int(put_str(e, ",\"prize_id\":"), o.prize_id);
+        e = put_int(put_str(e, ",\"value_fen\":"), prize->value_fen);
+        e = put_str(put_str(put_str(e, ",\"fulfilment\":\""), f.claim), "\",\"fallback\":");
+        put_str(e, o.fallback ? "true}" : "false}");
         st = hh_reward_event_text(tx, "lottery.win", &g, d->brand_id, props);
     }
     if (st) return st;
     /* the answer, from what is known (no read back for the common no-prize
-     * draw), formatted directly: every text in it is a fixed word, a code or
-     * the prize's JSON made when the pool was cached */
-    char hex[17], coupon[160] = "null", envelope[120] = "null", left[40] = "", head[256], tail[512];
-    hh_lottery_roll_hex(roll, hex);
+     * draw); its text is made by the HTTP thread (draw_text) */
+    d->out.id = draw_id;
+    d->out.at = at;
+    d->out.roll = roll;
+    d->out.fallback = o.fallback;
+    d->out.prize = prize ? hh_strdup(r->arena, prize->json) : NULL;
+    d->out.claim_status = f.claim ? f.claim_status : "none";
+    size_t cl = f.claim ? strlen(f.claim) : 0; /* a prize's fulfilment: a short fixed word */
+    HH_CHECK(cl < sizeof d->out.claim);
+    memcpy(d->out.claim, f.claim ? f.claim : "", cl + 1);
+    d->out.coupon_id = f.coupon_id;
     if (f.coupon_id) {
-        int64_t valid_to = 0;
-        hh_db_int(tx, &valid_to, "SELECT valid_to FROM coupons WHERE id = ?", HH_A(HH_I(f.coupon_id)));
-        snprintf(coupon, sizeof coupon, "{\"id\":%lld,\"code\":\"%s\",\"status\":\"issued\",\"valid_to\":%lld}",
-                 (long long)f.coupon_id, f.code, (long long)valid_to);
+        hh_db_int(tx, &d->out.coupon_valid_to, "SELECT valid_to FROM coupons WHERE id = ?", HH_A(HH_I(f.coupon_id)));
+        memcpy(d->out.coupon_code, f.code, sizeof d->out.coupon_code);
     }
-    if (f.envelope_id)
-        snprintf(envelope, sizeof envelope, "{\"id\":%lld,\"amount_fen\":%lld,\"status\":\"pending\"}",
-                 (long long)f.envelope_id, (long long)f.amount_fen);
-    if (d->kind == E_FREE) snprintf(left, sizeof left, ",\"free_left_today\":%lld", (long long)(d->free_per_day - free_used));
-    int hl = snprintf(head, sizeof head,
-                      "{\"id\":%lld,\"campaign_id\":%lld,\"at\":%lld,\"entry\":\"%s\",\"roll\":\"%s\",\"prize\":",
-                      (long long)draw_id, (long long)d->campaign_id, (long long)at, d->entry, hex);
-    int tl = snprintf(tail, sizeof tail,
-                      ",\"fallback\":%s,\"claim\":%s%s%s,\"claim_status\":\"%s\",\"coupon\":%s,\"envelope\":%s,"
-                      "\"address\":null,\"tracking_no\":null%s}",
-                      o.fallback ? "true" : "false", f.claim ? "\"" : "", f.claim ? f.claim : "null", f.claim ? "\"" : "",
-                      f.claim ? f.claim_status : "none", coupon, envelope, left);
-    HH_CHECK(hl > 0 && (size_t)hl < sizeof head && tl > 0 && (size_t)tl < sizeof tail);
-    const char *pj = prize ? prize->json : "null";
-    size_t pl = strlen(pj), len = (size_t)hl + pl + (size_t)tl;
-    char *text = hh_xmalloc(len + 1);
-    memcpy(text, head, (size_t)hl);
-    memcpy(text + hl, pj, pl);
-    memcpy(text + hl + pl, tail, (size_t)tl + 1);
-    hh_reply_raw(r, 201, "application/json; charset=utf-8", text, len);
+    d->out.envelope_id = f.envelope_id;
+    d->out.amount_fen = f.amount_fen;
+    d->out.free_left = d->kind == E_FREE ? d->free_per_day - free_used : -1;
+    hh_reply_later(r, 201, draw_text);
     return HH_OK;
 }
 

@@ -308,6 +308,9 @@ static hh_status sq_exec(hh_db *db, const char *sql, const hh_arg *args, size_t 
         hh_error("store.prepare_failed", "{s:s, s:s}", "sql", sql, "error", sqlite3_errmsg(c->db));
         return HH_E_STORAGE;
     }
+    /* a cached statement keeps its last call's values: the parameters this
+     * call leaves unbound must be NULL (the usual call binds them all) */
+    if (cached && (int)nargs < sqlite3_bind_parameter_count(st)) sqlite3_clear_bindings(st);
     for (size_t i = 0; i < nargs; i++) {
         int idx = (int)i + 1;
         switch (args[i].t) {
@@ -378,7 +381,6 @@ static hh_status sq_exec(hh_db *db, const char *sql, const hh_arg *args, size_t 
     }
     if (cached) {
         sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
     } else {
         sqlite3_finalize(st);
     }

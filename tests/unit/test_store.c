@@ -598,6 +598,20 @@ static void test_query_parameters(void **state)
         assert_int_equal(hh_db_int(db, &v, "SELECT ? * 2", HH_A(HH_I(i))), HH_OK);
         assert_int_equal(v, i * 2);
     }
+    /* a call that binds every parameter leaves them for the next call to
+     * bind again; one that binds fewer sees NULL, not the last call's values */
+    static const char *two = "SELECT ?1 AS a, ?2 AS b";
+    assert_int_equal(hh_db_one(db, &row, two, HH_A(HH_S("甲"), HH_I(7))), HH_OK);
+    assert_string_equal(json_string_value(json_object_get(row, "a")), "甲");
+    assert_int_equal(json_integer_value(json_object_get(row, "b")), 7);
+    json_decref(row);
+    assert_int_equal(hh_db_one(db, &row, two, HH_A(HH_I(8))), HH_OK);
+    assert_int_equal(json_integer_value(json_object_get(row, "a")), 8);
+    assert_true(json_is_null(json_object_get(row, "b")));
+    json_decref(row);
+    assert_int_equal(hh_db_one(db, &row, two, NULL, 0), HH_OK);
+    assert_true(json_is_null(json_object_get(row, "a")) && json_is_null(json_object_get(row, "b")));
+    json_decref(row);
 }
 
 static void test_query_many_rows_in_order(void **state)
