@@ -9,6 +9,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config git jq
       libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
       libqrencode-dev libpng-dev libcurl4-openssl-dev libcsv-dev libxlsxwriter-dev libphonenumber-dev libcmocka-dev
+      libgoogle-perftools-dev
       chromium fonts-noto-cjk)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
