@@ -401,7 +401,7 @@ test('granted draws (approved receipts), no points entry without draw_points, ca
   const pts = await expectError(await draw(c.id, m1, { entry: 'points' }), 422, 'entry');
   assert.equal(pts.json.error.message, '本活动不支持积分抽奖');
   // per-member daily limit of the campaign: the receipt draw counted, and the refused ones did not
-  ok(await draw(c.id, m1), 201);
+  const plain = ok(await draw(c.id, m1), 201);
   ok(await draw(c.id, m1), 201);
   await expectError(await draw(c.id, m1), 422, 'limit');
   // a retry with the same key applies once
@@ -409,6 +409,11 @@ test('granted draws (approved receipts), no points entry without draw_points, ca
   const r1 = ok(await draw(c.id, m2, { entry: 'free' }, h), 201);
   const r2 = ok(await draw(c.id, m2, { entry: 'free' }, h), 201);
   assert.deepEqual(r2, r1);
+  // the writer makes the answer of a keyed draw itself (it stores it), the
+  // HTTP thread that of a plain one: the same fields either way
+  assert.deepEqual(Object.keys(r1), Object.keys(plain));
+  assert.equal(r1.entry, 'free');
+  assert.equal(r1.free_left_today, plain.free_left_today); // each one's first free draw of the day
   assert.equal(await num(`SELECT count(*) FROM lottery_draws WHERE campaign_id = ${c.id} AND member_id = ${m2.id}`), 1);
   // a draft campaign is unknown to members; a campaign without prizes cannot be drawn
   const draft = ok(await s.api('POST', '/api/campaigns', { token: T, body: { brand_id: 1, name: '草稿', starts_at: Date.now(), ends_at: Date.now() + DAY, free_draws_per_day: 1 } }), 201);
