@@ -37,16 +37,14 @@ static const char *const merge_moves[] = {
     "DELETE FROM member_tags WHERE member_id = ?2",
     "DELETE FROM sessions WHERE kind = 'member' AND subject_id = ?2",
     /* campaigns and rewards: limits already used add up on the survivor */
-    "INSERT INTO campaign_usage (campaign_id, scope, subject_id, day, n) SELECT campaign_id, scope, ?1, day, n"
-    " FROM campaign_usage WHERE scope = 'member' AND subject_id = ?2 ON CONFLICT DO UPDATE SET n = n + excluded.n",
+    "INSERT INTO campaign_usage (campaign_id, scope, subject_id, day, n, free_draws) SELECT campaign_id, scope, ?1,"
+    " day, n, free_draws FROM campaign_usage WHERE scope = 'member' AND subject_id = ?2"
+    " ON CONFLICT DO UPDATE SET n = n + excluded.n, free_draws = free_draws + excluded.free_draws",
     "DELETE FROM campaign_usage WHERE scope = 'member' AND subject_id = ?2",
     "UPDATE coupons SET member_id = ?1 WHERE member_id = ?2",
     "UPDATE redemptions SET member_id = ?1 WHERE member_id = ?2",
     "UPDATE lottery_draws SET member_id = ?1 WHERE member_id = ?2",
     "UPDATE lottery_grants SET member_id = ?1 WHERE member_id = ?2",
-    "INSERT INTO lottery_free_days (campaign_id, member_id, day, n) SELECT campaign_id, ?1, day, n FROM lottery_free_days"
-    " WHERE member_id = ?2 ON CONFLICT DO UPDATE SET n = n + excluded.n",
-    "DELETE FROM lottery_free_days WHERE member_id = ?2",
     "UPDATE lottery_pass_codes SET member_id = ?1 WHERE member_id = ?2",
     "UPDATE red_envelopes SET member_id = ?1 WHERE member_id = ?2",
     "UPDATE sample_requests SET member_id = ?1 WHERE member_id = ?2",

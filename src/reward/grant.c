@@ -64,12 +64,14 @@ static int64_t member_total(hh_db *tx, int64_t campaign_id, int64_t member_id)
     return n;
 }
 
-static hh_status count_use(hh_db *tx, int64_t campaign_id, const char *scope, int64_t subject, const char *day)
+/* One use; free_draws: the lottery's free draws of that day it includes (0 or 1). */
+static hh_status count_use(hh_db *tx, int64_t campaign_id, const char *scope, int64_t subject, const char *day,
+                           int free_draws)
 {
     return hh_db_run(tx, NULL,
-                     "INSERT INTO campaign_usage (campaign_id, scope, subject_id, day, n) VALUES (?, ?, ?, ?, 1)"
-                     " ON CONFLICT DO UPDATE SET n = n + 1",
-                     HH_A(HH_I(campaign_id), HH_S(scope), HH_I(subject), HH_S(day)));
+                     "INSERT INTO campaign_usage (campaign_id, scope, subject_id, day, n, free_draws)"
+                     " VALUES (?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT DO UPDATE SET n = n + 1, free_draws = free_draws + ?5",
+                     HH_A(HH_I(campaign_id), HH_S(scope), HH_I(subject), HH_S(day), HH_I(free_draws)));
 }
 
 static int64_t iget(json_t *row, const char *k)
@@ -227,13 +229,16 @@ hh_status hh_campaign_check(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cos
     return HH_OK;
 }
 
-hh_status hh_campaign_count(hh_db *tx, const hh_grant *g, int64_t cost_fen)
+static hh_status count(hh_db *tx, const hh_grant *g, int64_t cost_fen, const char *draw_day, int free_draw)
 {
     admit_row *c;
     hh_status st = admit_entry(tx, NULL, g, &c);
     if (st) return st;
     char day[11];
-    hh_local_day_near(c->tz, hh_now_ms(), day);
+    if (draw_day)
+        memcpy(day, draw_day, sizeof day);
+    else
+        hh_local_day_near(c->tz, hh_now_ms(), day);
     hh_result res = {0};
     uint64_t v0 = c->v_campaigns;
     st = hh_db_run(tx, &res, "UPDATE campaigns SET used_count = used_count + 1, spent_fen = spent_fen + ? WHERE id = ?",
@@ -250,9 +255,19 @@ hh_status hh_campaign_count(hh_db *tx, const hh_grant *g, int64_t cost_fen)
     } else {
         c->db = NULL;
     }
-    if (g->store_id) st = count_use(tx, g->campaign_id, "store", g->store_id, "");
-    if (!st && g->member_id) st = count_use(tx, g->campaign_id, "member", g->member_id, day);
+    if (g->store_id) st = count_use(tx, g->campaign_id, "store", g->store_id, "", 0);
+    if (!st && g->member_id) st = count_use(tx, g->campaign_id, "member", g->member_id, day, free_draw);
     return st;
+}
+
+hh_status hh_campaign_count(hh_db *tx, const hh_grant *g, int64_t cost_fen)
+{
+    return count(tx, g, cost_fen, NULL, 0);
+}
+
+hh_status hh_campaign_count_draw(hh_db *tx, const hh_grant *g, const char *day, bool free_draw)
+{
+    return count(tx, g, 0, day, free_draw);
 }
 
 hh_status hh_campaign_admit(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cost_fen)

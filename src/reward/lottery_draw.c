@@ -173,8 +173,8 @@ hh_status hh_h_member_lottery(hh_req *r)
     json_t *no_prize = json_pack("{s:s, s:f}", "label", label && *label ? label : (r->lang_en ? "Thanks for playing" : "谢谢参与"),
                                  "odds_pct", odds[n]);
     if ((st = hh_db_one(db, &counts,
-                        "SELECT coalesce((SELECT n FROM lottery_free_days WHERE campaign_id = ?1 AND member_id = ?2"
-                        " AND day = ?3), 0) AS free_used, (SELECT count(*) FROM lottery_grants WHERE member_id = ?2"
+                        "SELECT coalesce((SELECT free_draws FROM campaign_usage WHERE campaign_id = ?1 AND scope = 'member'"
+                        " AND subject_id = ?2 AND day = ?3), 0) AS free_used, (SELECT count(*) FROM lottery_grants WHERE member_id = ?2"
                         " AND campaign_id = ?1 AND draw_id IS NULL) AS grants,"
                         " EXISTS (SELECT 1 FROM lottery_pass_batches WHERE campaign_id = ?1) AS pass_codes",
                         HH_A(HH_I(r->path_id), HH_I(r->who.id), HH_S(day))))) {
@@ -249,22 +249,16 @@ static hh_status pay_with_points(hh_db *tx, hh_req *r, const draw_in *d, int64_t
 }
 
 /* Consume the draw's entry (after admission, before the roll). */
-static hh_status take_entry(hh_db *tx, hh_req *r, draw_in *d, int64_t draw_id, int64_t at, const char *day,
+static hh_status take_entry(hh_db *tx, hh_req *r, draw_in *d, int64_t draw_id, int64_t at,
                             int64_t *entry_ref, int64_t *free_used)
 {
     hh_status st;
     hh_result res = {0};
     switch (d->kind) {
     case E_FREE:
-        /* draw_write saw *free_used < free_per_day in this transaction (a
-         * SELECT and this upsert cost a third of one upsert … RETURNING, whose
-         * row SQLite buffers in a temporary table); the WHERE only guards */
-        st = hh_db_run(tx, &res,
-                       "INSERT INTO lottery_free_days (campaign_id, member_id, day, n) VALUES (?1, ?2, ?3, 1)"
-                       " ON CONFLICT DO UPDATE SET n = n + 1 WHERE n < ?4",
-                       HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day), HH_I(d->free_per_day)));
-        if (st) return st;
-        HH_CHECK(res.changes == 1);
+        /* counted on the member's usage row with the draw's admission
+         * (hh_campaign_count_draw), after draw_write saw *free_used <
+         * free_per_day in this transaction */
         ++*free_used;
         return HH_OK;
     case E_PASS:
@@ -433,7 +427,8 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
         if (d->free_per_day <= 0)
             return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "本活动没有每日免费抽奖", "This campaign has no free daily draws");
         st = hh_db_ints(tx, &free_used, 1,
-                        "SELECT n FROM lottery_free_days WHERE campaign_id = ? AND member_id = ? AND day = ?",
+                        "SELECT free_draws FROM campaign_usage WHERE campaign_id = ? AND scope = 'member'"
+                        " AND subject_id = ? AND day = ?",
                         HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day)));
         if (st && st != HH_E_NOT_FOUND) return st;
         if (free_used >= d->free_per_day)
@@ -441,10 +436,10 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
                            "Today's free draws are used up; come back tomorrow");
     }
     uint64_t v = hh_db_version(tx, "campaigns");
-    if ((st = hh_campaign_count(tx, &g, 0))) return st;
+    if ((st = hh_campaign_count_draw(tx, &g, day, d->kind == E_FREE))) return st;
     /* admission updated the campaign's use counters (one row), which p does not hold */
     hh__draw_pool_restamp(tx, p, "campaigns", v, 1);
-    if ((st = take_entry(tx, r, d, draw_id, at, day, &entry_ref, &free_used))) return st;
+    if ((st = take_entry(tx, r, d, draw_id, at, &entry_ref, &free_used))) return st;
     uint64_t roll = hh__draw_roll(p, draw_id);
     hh_lottery_outcome o = hh_lottery_pick(slots, nslots, p->fixed, roll);
     fulfilment f = {0};

@@ -49,6 +49,11 @@ hh_status hh_campaign_admit(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cos
  * then the counting (refuses nothing; fails only on a storage error). */
 hh_status hh_campaign_check(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cost_fen);
 hh_status hh_campaign_count(hh_db *tx, const hh_grant *g, int64_t cost_fen);
+/* hh_campaign_count for a lottery draw (costs nothing of the budget): the
+ * member's use is counted on day, the draw's local day, and free_draw also
+ * counts one of that day's free draws on the same row (campaign_usage
+ * .free_draws), which the draw read for its check. */
+hh_status hh_campaign_count_draw(hh_db *tx, const hh_grant *g, const char *day, bool free_draw);
 /* The enterprise's time zone (IANA), into out. */
 void hh_enterprise_tz(hh_db *db, int64_t enterprise_id, char out[64]);
 

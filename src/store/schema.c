@@ -675,6 +675,25 @@ const hh_migration hh_migrations[] = {
      "ALTER TABLE redemptions ADD COLUMN cash_value_fen INTEGER;"
      "UPDATE redemptions SET cash_value_fen = (SELECT t.value_fen FROM coupons c JOIN coupon_templates t"
      "  ON t.id = c.template_id WHERE c.id = redemptions.coupon_id AND t.kind = 'cash');"},
+    {14, "a member's free draws on the member's campaign usage row; events indexed as they are read",
+     /* A draw wrote two counter rows keyed by member and day: campaign_usage
+      * (the campaign's limits) and lottery_free_days (free draws). Each is a
+      * B-tree write at a random place and a page in the commit, so the free
+      * draws become a column of the usage row: one read and one upsert per
+      * draw. Every free draw was counted in both, so the usage row exists;
+      * the upsert covers rows from before usage was counted.
+      * events was indexed by (enterprise, kind, at) and (campaign, kind, at),
+      * but no query selects events by kind or by campaign: the engagement
+      * of the star-member ranking reads an enterprise's events since a time.
+      * One index (enterprise, at) serves it and is appended at its end. */
+     "ALTER TABLE campaign_usage ADD COLUMN free_draws INTEGER NOT NULL DEFAULT 0;"
+     "INSERT INTO campaign_usage (campaign_id, scope, subject_id, day, n, free_draws)"
+     "  SELECT campaign_id, 'member', member_id, day, n, n FROM lottery_free_days WHERE true"
+     "  ON CONFLICT DO UPDATE SET free_draws = excluded.free_draws;"
+     "DROP TABLE lottery_free_days;"
+     "DROP INDEX events_kind;"
+     "DROP INDEX events_campaign;"
+     "CREATE INDEX events_at ON events(enterprise_id, at);"},
 };
 
 const size_t hh_migrations_count = sizeof(hh_migrations) / sizeof(hh_migrations[0]);

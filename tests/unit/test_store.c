@@ -724,7 +724,7 @@ static int64_t in_list_checks(hh_store *s)
     return n;
 }
 
-static void test_migrations_12_13_on_an_older_database(void **state)
+static void test_migrations_12_to_14_on_an_older_database(void **state)
 {
     fixture *f = *state;
     assert_int_equal(in_list_checks(f->store), 0); /* a new database went through it */
@@ -742,6 +742,17 @@ static void test_migrations_12_13_on_an_older_database(void **state)
                " WHERE name = 'lottery_draws';"
                "PRAGMA writable_schema = RESET; PRAGMA user_version = 11;"
                "ALTER TABLE redemptions DROP COLUMN cash_value_fen;" /* migration 13's */
+               /* migration 14's: free draws in their own table, events indexed by kind and campaign */
+               "ALTER TABLE campaign_usage DROP COLUMN free_draws;"
+               "CREATE TABLE lottery_free_days (campaign_id INTEGER NOT NULL, member_id INTEGER NOT NULL,"
+               " day TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (campaign_id, member_id, day)) WITHOUT ROWID;"
+               "DROP INDEX events_at;"
+               "CREATE INDEX events_kind ON events(enterprise_id, kind, at);"
+               "CREATE INDEX events_campaign ON events(campaign_id, kind, at) WHERE campaign_id IS NOT NULL;"
+               /* member 77 used campaign 5 three times on a day, two of them free draws; member 78's
+                * free draw is from before uses were counted */
+               "INSERT INTO campaign_usage (campaign_id, scope, subject_id, day, n) VALUES (5, 'member', 77, '2026-11-01', 3);"
+               "INSERT INTO lottery_free_days VALUES (5, 77, '2026-11-01', 2), (5, 78, '2026-11-02', 1);"
                /* a cash and a gift coupon redeemed before migration 13 */
                "PRAGMA foreign_keys = OFF;"
                "INSERT INTO coupon_templates (id, enterprise_id, brand_id, name, kind, value_fen, validity, created_at,"
@@ -770,6 +781,23 @@ static void test_migrations_12_13_on_an_older_database(void **state)
                      HH_OK);
     assert_int_equal(v[0], 1234);
     assert_int_equal(v[1], 1); /* not a cash coupon */
+    /* migration 14 moved the free draws onto the usage rows and replaced the events' indexes */
+    int64_t u[6] = {0};
+    assert_int_equal(hh_db_ints(hh_store_reader(f->store), u, 6,
+                                "SELECT (SELECT n FROM campaign_usage WHERE subject_id = 77),"
+                                " (SELECT free_draws FROM campaign_usage WHERE subject_id = 77),"
+                                " (SELECT n FROM campaign_usage WHERE subject_id = 78 AND day = '2026-11-02'),"
+                                " (SELECT free_draws FROM campaign_usage WHERE subject_id = 78),"
+                                " (SELECT count(*) FROM sqlite_schema WHERE name IN ('lottery_free_days', 'events_kind',"
+                                " 'events_campaign')), (SELECT count(*) FROM sqlite_schema WHERE name = 'events_at')",
+                                NULL, 0),
+                     HH_OK);
+    assert_int_equal(u[0], 3);
+    assert_int_equal(u[1], 2);
+    assert_int_equal(u[2], 1);
+    assert_int_equal(u[3], 1);
+    assert_int_equal(u[4], 0);
+    assert_int_equal(u[5], 1);
     hh_store_close(f->store);
     f->store = NULL;
 
@@ -965,7 +993,7 @@ int main(void)
         T(test_checkpointer_copies_the_log),
         T(test_checkpoints_once_per_cycle_of_the_log),
         cmocka_unit_test_setup_teardown(test_checkpointer_copies_the_log, setup_inline, teardown),
-        T(test_migrations_12_13_on_an_older_database),
+        T(test_migrations_12_to_14_on_an_older_database),
         cmocka_unit_test(test_open_fails_cleanly),
         T(test_readonly_store_refuses_writes),
         T(test_backup_is_readable),
