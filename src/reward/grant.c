@@ -129,8 +129,10 @@ static hh_status admit_load(hh_db *tx, admit_row *e, int64_t campaign_id, int64_
     snprintf(e->tz, sizeof e->tz, "%s", tz ? tz : "Asia/Shanghai");
     e->starts_at = iget(c, "starts_at");
     e->ends_at = iget(c, "ends_at");
-    e->spent_fen = iget(c, "spent_fen");
-    e->used_count = iget(c, "used_count");
+    int64_t used = 0, spent = 0; /* counted in this transaction, not yet written */
+    hh_db_deferred(tx, hh_sql_campaign_use, campaign_id, NULL, &used, &spent);
+    e->spent_fen = iget(c, "spent_fen") + spent;
+    e->used_count = iget(c, "used_count") + used;
     static const struct {
         const char *col;
         unsigned bit;
@@ -229,6 +231,9 @@ hh_status hh_campaign_check(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cos
     return HH_OK;
 }
 
+const char hh_sql_campaign_use[] =
+    "UPDATE campaigns SET used_count = used_count + ?3, spent_fen = spent_fen + ?4 WHERE id = ?1";
+
 static hh_status count(hh_db *tx, const hh_grant *g, int64_t cost_fen, const char *draw_day, int free_draw)
 {
     admit_row *c;
@@ -239,22 +244,11 @@ static hh_status count(hh_db *tx, const hh_grant *g, int64_t cost_fen, const cha
         memcpy(day, draw_day, sizeof day);
     else
         hh_local_day_near(c->tz, hh_now_ms(), day);
-    hh_result res = {0};
-    uint64_t v0 = c->v_campaigns;
-    st = hh_db_run(tx, &res, "UPDATE campaigns SET used_count = used_count + 1, spent_fen = spent_fen + ? WHERE id = ?",
-                   HH_A(HH_I(cost_fen), HH_I(g->campaign_id)));
-    if (st) return st;
-    /* mirror the update: when it was the one change to campaigns since the
-     * entries were checked, every entry current before it is current after */
+    /* once per transaction for the whole batch (the campaign's row is hot);
+     * mirrored in the entry, which stays current (hh_db_defer) */
+    if ((st = hh_db_defer(tx, hh_sql_campaign_use, g->campaign_id, NULL, 1, cost_fen))) return st;
     c->used_count++;
     c->spent_fen += cost_fen;
-    uint64_t v = hh_db_version(tx, "campaigns");
-    if (res.changes == 1 && v == v0 + 1) {
-        for (int i = 0; i < ADMIT_SLOTS; i++)
-            if (admit_cache[i].db == tx && admit_cache[i].v_campaigns == v0) admit_cache[i].v_campaigns = v;
-    } else {
-        c->db = NULL;
-    }
     if (g->store_id) st = count_use(tx, g->campaign_id, "store", g->store_id, "", 0);
     if (!st && g->member_id) st = count_use(tx, g->campaign_id, "member", g->member_id, day, free_draw);
     return st;

@@ -136,9 +136,15 @@ static int64_t iget(json_t *o, const char *k)
     return json_integer_value(json_object_get(o, k));
 }
 
+const char hh__sql_prize_take[] = "UPDATE lottery_prizes SET remaining = remaining - ?3 WHERE id = ?1 AND remaining >= ?3";
+const char hh__sql_prize_won[] =
+    "INSERT INTO lottery_prize_days (prize_id, day, won) VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET won = won + ?3";
+
 /* The writer's cache of campaigns and pools (lottery_internal.h). Entries are
- * stamped with hh_db_version of the tables they come from; a draw re-stamps
- * them after its own writes, which it mirrors (see lottery_draw.c). */
+ * stamped with hh_db_version of the tables they come from. A draw's own
+ * updates of the stock go through hh_db_defer, which does not move the
+ * version: the draw mirrors them in the entry (see lottery_draw.c), and a
+ * load adds what is pending. */
 
 #define POOL_SLOTS 8
 static _Thread_local hh__draw_pool pool_cache[POOL_SLOTS];
@@ -217,7 +223,9 @@ static hh_status pool_load(hh_db *tx, int64_t campaign_id, hh__draw_pool *p)
         z->id = iget(row, "id");
         z->position = iget(row, "position");
         z->weight = iget(row, "weight");
-        z->remaining = iget(row, "remaining");
+        int64_t taken = 0, unused = 0; /* won in this transaction, not yet written */
+        hh_db_deferred(tx, hh__sql_prize_take, z->id, NULL, &taken, &unused);
+        z->remaining = iget(row, "remaining") - taken;
         z->has_cap = json_is_integer(json_object_get(row, "daily_cap"));
         z->daily_cap = iget(row, "daily_cap");
         z->fallback = iget(row, "is_fallback") != 0;
@@ -265,6 +273,9 @@ hh_status hh__draw_slots(hh_db *tx, const hh__draw_pool *p, const char *day, hh_
             hh_status st = hh_db_ints(tx, &won, 1, "SELECT won FROM lottery_prize_days WHERE prize_id = ? AND day = ?",
                                       HH_A(HH_I(z->id), HH_S(day)));
             if (st && st != HH_E_NOT_FOUND) return st;
+            int64_t pending = 0, unused = 0;
+            hh_db_deferred(tx, hh__sql_prize_won, z->id, day, &pending, &unused);
+            won += pending;
         }
         slots[i] = (hh_lottery_slot){.id = z->id, .weight = z->weight, .fallback = z->fallback,
                                      .available = z->remaining > 0 && (!z->has_cap || won < z->daily_cap)};
@@ -272,19 +283,6 @@ hh_status hh__draw_slots(hh_db *tx, const hh__draw_pool *p, const char *day, hh_
     slots[p->n] = (hh_lottery_slot){.id = 0, .weight = p->none_weight, .available = true};
     *n = p->n + 1;
     return HH_OK;
-}
-
-void hh__draw_pool_restamp(hh_db *tx, hh__draw_pool *p, const char *table, uint64_t before, int64_t rows)
-{
-    uint64_t *stamp = !strcmp(table, "campaigns")        ? &p->stamp.campaigns
-                      : !strcmp(table, "lottery_prizes") ? &p->stamp.prizes
-                                                         : NULL;
-    HH_CHECK(stamp != NULL);
-    uint64_t now = hh_db_version(tx, table);
-    if (*stamp == before && rows >= 0 && now == before + (uint64_t)rows)
-        *stamp = now;
-    else
-        p->db = NULL;
 }
 
 hh_status hh__next_draw_id(hh_db *tx, int64_t *id)

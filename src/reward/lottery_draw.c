@@ -435,10 +435,9 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
             return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "今天的免费抽奖次数已用完，明天再来",
                            "Today's free draws are used up; come back tomorrow");
     }
-    uint64_t v = hh_db_version(tx, "campaigns");
+    /* admission counts the use (the campaign's counters, left to the end of
+     * the transaction: hh_db_defer; p does not hold them) */
     if ((st = hh_campaign_count_draw(tx, &g, day, d->kind == E_FREE))) return st;
-    /* admission updated the campaign's use counters (one row), which p does not hold */
-    hh__draw_pool_restamp(tx, p, "campaigns", v, 1);
     if ((st = take_entry(tx, r, d, draw_id, at, &entry_ref, &free_used))) return st;
     uint64_t roll = hh__draw_roll(p, draw_id);
     hh_lottery_outcome o = hh_lottery_pick(slots, nslots, p->fixed, roll);
@@ -450,23 +449,18 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
         while (i < p->n && p->prizes[i].id != o.prize_id) i++;
         HH_CHECK(i < p->n);
         hh__prize *z = &p->prizes[i];
-        hh_result res = {0};
-        v = hh_db_version(tx, "lottery_prizes");
-        st = hh_db_run(tx, &res, "UPDATE lottery_prizes SET remaining = remaining - 1 WHERE id = ? AND remaining > 0",
-                       HH_A(HH_I(o.prize_id)));
-        if (st) return st;
-        HH_CHECK(res.changes == 1); /* the pick saw stock as it is in this same transaction */
-        z->remaining--;
-        hh__draw_pool_restamp(tx, p, "lottery_prizes", v, 1);
-        if ((st = hh_db_run(tx, NULL,
-                            "INSERT INTO lottery_prize_days (prize_id, day, won) VALUES (?, ?, 1)"
-                            " ON CONFLICT DO UPDATE SET won = won + 1",
-                            HH_A(HH_I(o.prize_id), HH_S(day)))))
+        /* the pick saw the stock as it is in this transaction (z->remaining,
+         * what is pending included). The prize's row and its day's wins are
+         * updated once per batch (hh_db_defer); the update keeps remaining
+         * from going below 0 and fails the batch if it would. */
+        if ((st = hh_db_defer(tx, hh__sql_prize_take, o.prize_id, NULL, 1, 0)) ||
+            (st = hh_db_defer(tx, hh__sql_prize_won, o.prize_id, day, 1, 0)))
             return st;
+        z->remaining--;
         prize = z;
         if ((st = fulfil(tx, r, &g, prize, &f))) return st;
     }
-    v = hh_db_version(tx, "lottery_draws");
+    uint64_t v = hh_db_version(tx, "lottery_draws");
     st = hh_db_run(tx, NULL,
                    "INSERT INTO lottery_draws (id, enterprise_id, campaign_id, member_id, at, entry, entry_ref, roll,"
                    " prize_id, fallback, claim, claim_status, coupon_id, envelope_id, claim_error, touchpoint_id, store_id,"
@@ -596,6 +590,7 @@ hh_status hh_h_member_lottery_draw(hh_req *r)
     d->campaign_id = r->path_id;
     /* a free draw refuses only before its first change (see draw_write) */
     r->cmd.refuses_first = d->kind == E_FREE;
+    r->cmd.defers = true;
     if (d->kind != E_PASS && !has_tp) return hh_req_write(r, draw_write); /* the writer checks the campaign */
     /* a pass code or touchpoint is looked up in the campaign's enterprise: the
      * campaign first (the writer checks it again, as it is then) */

@@ -51,11 +51,10 @@ uint64_t hh__draw_roll(const hh__draw_pool *p, int64_t draw_id);
 /* The pick's slots on `day`: the prizes (available: stock left and under the
  * daily cap) then "no prize"; *n counts them all. */
 hh_status hh__draw_slots(hh_db *tx, const hh__draw_pool *p, const char *day, hh_lottery_slot *slots, int *n);
-/* After a statement of the draw that changed `rows` rows of `table`
- * ("campaigns" or "lottery_prizes") and whose effect the caller mirrored in p
- * (or that touched nothing p holds): p stays current if the table's counter
- * was `before` and moved by exactly those rows. */
-void hh__draw_pool_restamp(hh_db *tx, hh__draw_pool *p, const char *table, uint64_t before, int64_t rows);
+/* A win's updates, for hh_db_defer: the prize's stock (?1 the prize, ?3 wins;
+ * never below 0) and its wins of the day (?1 the prize, ?2 the day, ?3 wins). */
+extern const char hh__sql_prize_take[];
+extern const char hh__sql_prize_won[];
 /* The id the next draw gets (max + 1), and, once the draw's row is inserted
  * (lottery_draws' counter was `before`), its bookkeeping. */
 hh_status hh__next_draw_id(hh_db *tx, int64_t *id);

@@ -67,6 +67,11 @@
 #define CATCHUP_FRAMES 256
 #define CATCHUP_PASSES 6
 
+/* distinct rows with pending counter updates per transaction, and additions
+ * one command may leave pending (beyond either, updates run at once) */
+#define DEFER_ROWS 64
+#define DEFER_UNDO 16
+
 typedef struct sq_conn {
     hh_db base;
     sqlite3 *db;
@@ -85,6 +90,21 @@ typedef struct sq_conn {
     bool writer;
     uint64_t epoch;
     int64_t data_version;
+    /* counter updates left to the end of the transaction (hh_db_defer):
+     * summed per row; undo holds the running command's additions */
+    struct {
+        const char *sql;
+        int64_t key, a, b;
+        char key2[16];
+    } defer[DEFER_ROWS];
+    int ndefer;
+    struct sq_undo {
+        int i;
+        int64_t a, b;
+    } undo[DEFER_UNDO];
+    int nundo;
+    bool deferring; /* the running command may defer (set by the store) */
+    bool muted;     /* row changes are not counted by hh_db_version */
 } sq_conn;
 
 typedef struct sq_store {
@@ -145,6 +165,7 @@ static void on_row_change(void *arg, int op, const char *dbname, const char *tab
     (void)dbname;
     (void)rowid;
     sq_conn *c = arg;
+    if (c->muted) return;
     for (int i = 0; i < c->nwatch; i++)
         if (!strcmp(c->watch[i].name, table)) {
             c->watch[i].n++;
@@ -308,6 +329,9 @@ static hh_status sq_exec(hh_db *db, const char *sql, const hh_arg *args, size_t 
         hh_error("store.prepare_failed", "{s:s, s:s}", "sql", sql, "error", sqlite3_errmsg(c->db));
         return HH_E_STORAGE;
     }
+    /* a savepoint inside a command: what it defers from now on could be
+     * rolled back to there, so it runs at once (inside the savepoint) */
+    if (c->deferring && sql[0] == 'S' && !strncmp(sql, "SAVEPOINT", 9)) c->deferring = false;
     /* a cached statement keeps its last call's values: the parameters this
      * call leaves unbound must be NULL (the usual call binds them all) */
     if (cached && (int)nargs < sqlite3_bind_parameter_count(st)) sqlite3_clear_bindings(st);
@@ -392,7 +416,94 @@ static const char *sq_errmsg(hh_db *db)
     return sqlite3_errmsg(((sq_conn *)db)->db);
 }
 
-static const hh_db_ops sq_db_ops = {.exec = sq_exec, .errmsg = sq_errmsg, .version = sq_version};
+/* ---- counter updates once per transaction (hh_db_defer in store.h) ---- */
+
+static bool same_row(const char *key2, const char *k2)
+{
+    return key2 ? !strcmp(key2, k2) : !k2[0];
+}
+
+static int defer_find(sq_conn *c, const char *sql, int64_t key, const char *key2)
+{
+    for (int i = 0; i < c->ndefer; i++)
+        if (c->defer[i].sql == sql && c->defer[i].key == key && same_row(key2, c->defer[i].key2)) return i;
+    return -1;
+}
+
+/* One update, its changes not counted by hh_db_version. */
+static hh_status defer_run(sq_conn *c, const char *sql, int64_t key, const char *key2, int64_t a, int64_t b)
+{
+    bool cached;
+    sqlite3_stmt *st = stmt_get(c, sql, &cached);
+    if (!st) return HH_E_STORAGE;
+    hh_arg args[4] = {HH_I(key), HH_S(key2), HH_I(a), HH_I(b)};
+    size_t n = (size_t)sqlite3_bind_parameter_count(st);
+    if (!cached) sqlite3_finalize(st);
+    hh_result res = {0};
+    c->muted = true;
+    hh_status out = sq_exec(&c->base, sql, args, n < 4 ? n : 4, &res, 0);
+    c->muted = false;
+    if (out == HH_OK && res.changes != 1) {
+        hh_error("store.deferred_update_missed", "{s:s, s:I}", "sql", sql, "key", (json_int_t)key);
+        out = HH_E_STORAGE;
+    }
+    return out;
+}
+
+static hh_status sq_defer(hh_db *db, const char *sql, int64_t key, const char *key2, int64_t a, int64_t b)
+{
+    sq_conn *c = (sq_conn *)db;
+    HH_CHECK(!key2 || strlen(key2) < sizeof c->defer[0].key2);
+    int i = c->deferring ? defer_find(c, sql, key, key2) : -1;
+    if (c->deferring && i < 0 && c->ndefer < DEFER_ROWS) {
+        i = c->ndefer++;
+        c->defer[i].sql = sql;
+        c->defer[i].key = key;
+        c->defer[i].a = c->defer[i].b = 0;
+        snprintf(c->defer[i].key2, sizeof c->defer[i].key2, "%s", key2 ? key2 : "");
+    }
+    if (i < 0 || c->nundo == DEFER_UNDO) return defer_run(c, sql, key, key2, a, b);
+    c->defer[i].a += a;
+    c->defer[i].b += b;
+    c->undo[c->nundo++] = (struct sq_undo){i, a, b};
+    return HH_OK;
+}
+
+static void sq_deferred(hh_db *db, const char *sql, int64_t key, const char *key2, int64_t *a, int64_t *b)
+{
+    sq_conn *c = (sq_conn *)db;
+    int i = defer_find(c, sql, key, key2);
+    *a = i < 0 ? 0 : c->defer[i].a;
+    *b = i < 0 ? 0 : c->defer[i].b;
+}
+
+/* Runs every pending update (before COMMIT, and before a command that does
+ * not defer). */
+static hh_status defer_flush(sq_conn *c)
+{
+    hh_status st = HH_OK;
+    for (int i = 0; i < c->ndefer && st == HH_OK; i++)
+        if (c->defer[i].a || c->defer[i].b)
+            st = defer_run(c, c->defer[i].sql, c->defer[i].key, c->defer[i].key2[0] ? c->defer[i].key2 : NULL,
+                           c->defer[i].a, c->defer[i].b);
+    c->ndefer = 0;
+    return st;
+}
+
+/* A command failed: its own additions are not applied. */
+static void defer_undo(sq_conn *c)
+{
+    /* the command may have mirrored them in caches: those are stale now */
+    if (c->nundo > 0) c->epoch++;
+    while (c->nundo > 0) {
+        c->nundo--;
+        c->defer[c->undo[c->nundo].i].a -= c->undo[c->nundo].a;
+        c->defer[c->undo[c->nundo].i].b -= c->undo[c->nundo].b;
+    }
+}
+
+static const hh_db_ops sq_db_ops = {
+    .exec = sq_exec, .errmsg = sq_errmsg, .version = sq_version, .defer = sq_defer, .deferred = sq_deferred};
 
 /* ---- readers ---- */
 
@@ -442,11 +553,28 @@ static int bucket_of(double v, const double *bounds, int n)
     return i;
 }
 
+static bool apply_one(sq_store *s, hh_db *tx, hh_cmd *c, bool alone);
+
 /* Runs one command inside the open transaction: in a savepoint of its own
  * (its failure undoes only it), or without one when it is alone in the
  * transaction so far or refuses before changing anything. false: the whole
  * transaction must be rolled back. */
 static bool apply_cmd(sq_store *s, hh_db *tx, hh_cmd *c, bool alone)
+{
+    sq_conn *w = s->writer_conn;
+    w->deferring = c->defers && (alone || c->refuses_first);
+    w->nundo = 0;
+    if (!w->deferring && w->ndefer && defer_flush(w) != HH_OK) {
+        c->st = HH_E_STORAGE;
+        return false;
+    }
+    bool ok = apply_one(s, tx, c, alone);
+    if (c->st != HH_OK) defer_undo(w);
+    w->deferring = false;
+    return ok;
+}
+
+static bool apply_one(sq_store *s, hh_db *tx, hh_cmd *c, bool alone)
 {
     if (alone) {
         /* a command alone needs no savepoint: its failure rolls the
@@ -515,6 +643,7 @@ static hh_status run_batch(sq_store *s, hh_cmd **batch, int *n, bool *wrote)
         for (hh_cmd *c = more; c; c = c->next) {
             last = c;
             if (!apply_cmd(s, tx, c, alone)) {
+                s->writer_conn->ndefer = 0;
                 hh_db_exec(tx, "ROLLBACK");
                 if (alone) return HH_OK; /* it failed alone: nothing else to undo */
                 return HH_E_UNAVAILABLE;
@@ -531,7 +660,8 @@ static hh_status run_batch(sq_store *s, hh_cmd **batch, int *n, bool *wrote)
         last->next = more;
         *n += got;
     }
-    st = hh_db_exec(tx, "COMMIT");
+    st = defer_flush(s->writer_conn);
+    if (st == HH_OK) st = hh_db_exec(tx, "COMMIT");
     if (st != HH_OK) {
         hh_db_exec(tx, "ROLLBACK");
         return HH_E_STORAGE;

@@ -69,6 +69,9 @@ typedef struct hh_db_ops {
     const char *(*errmsg)(hh_db *db);
     /* See hh_db_version(). */
     uint64_t (*version)(hh_db *db, const char *table);
+    /* See hh_db_defer() and hh_db_deferred(). */
+    hh_status (*defer)(hh_db *db, const char *sql, int64_t key, const char *key2, int64_t a, int64_t b);
+    void (*deferred)(hh_db *db, const char *sql, int64_t key, const char *key2, int64_t *a, int64_t *b);
 } hh_db_ops;
 
 struct hh_db {
@@ -92,6 +95,10 @@ typedef struct hh_cmd {
      * rows after all (a storage error), the whole batch is rolled back and
      * every command of it fails. */
     bool refuses_first;
+    /* apply may leave its counter updates to the end of the transaction
+     * (hh_db_defer); they are deferred only when it runs without a savepoint
+     * (alone, or refuses_first), and run before any other command */
+    bool defers;
     hh_status st;
     int64_t enqueued_ns;
     uint64_t commit_seq; /* set by the store: the number of the transaction that carried it
@@ -188,6 +195,31 @@ hh_status hh_db_ints(hh_db *db, int64_t *out, int n, const char *sql, const hh_a
  * Writer thread only; rowid tables only (SQLite reports no row changes of
  * WITHOUT ROWID tables, nor of a DELETE without WHERE). Never 0. */
 static inline uint64_t hh_db_version(hh_db *tx, const char *table) { return tx->ops->version(tx, table); }
+
+/* Counter updates made once per transaction. A hot row that every command of
+ * a batch adds to (a campaign's use count, a prize's stock, its wins of the
+ * day) is then updated once per batch instead of once per command.
+ * hh_db_defer adds a and b to the pending update of the row (sql, key, key2)
+ * when the command running on the writer has hh_cmd.defers and no savepoint;
+ * otherwise, and off the writer, it runs sql at once. sql takes ?1 key, ?2
+ * key2 (text, may be NULL), ?3 a and ?4 b (the summed additions) and must
+ * change exactly one row: a pending update that changes none fails its whole
+ * batch (HH_E_STORAGE). Pending updates run before COMMIT and before any
+ * command that does not defer; a command's own additions are dropped when it
+ * fails, and all of them when the batch is rolled back. Rows changed through
+ * hh_db_defer, at once or later, do not move hh_db_version: the caller
+ * mirrors the addition in whatever it caches of the row, and whatever reads
+ * the row on the writer adds what is pending (hh_db_deferred). */
+static inline hh_status hh_db_defer(hh_db *tx, const char *sql, int64_t key, const char *key2, int64_t a, int64_t b)
+{
+    return tx->ops->defer(tx, sql, key, key2, a, b);
+}
+/* What is pending for the row (sql, key, key2) in the writer's transaction:
+ * the sums of a and b not yet applied (0 and 0 when none). */
+static inline void hh_db_deferred(hh_db *tx, const char *sql, int64_t key, const char *key2, int64_t *a, int64_t *b)
+{
+    tx->ops->deferred(tx, sql, key, key2, a, b);
+}
 
 /* Schema migrations, applied in order by the backend at open. */
 typedef struct hh_migration {

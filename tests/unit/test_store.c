@@ -380,6 +380,154 @@ static void test_failed_command_rolled_back_alone(void **state)
     assert_int_equal(after.failed_commits, before.failed_commits);
 }
 
+/* ---- counter updates once per transaction (hh_db_defer) ---- */
+
+static hh_status insert_one(hh_db *tx, void *ud);
+
+static const char add_to_v[] = "UPDATE t SET v = v + ?3 WHERE k = ?2";
+
+typedef struct {
+    job j;
+    const char *row;   /* the counter row's k */
+    int64_t add;       /* what it adds (0: adds nothing, reads only) */
+    bool refuse;       /* refuses after adding */
+    int64_t pending;   /* hh_db_deferred before its addition */
+    int64_t stored;    /* v as its transaction sees it, before its addition */
+    bool moved;        /* hh_db_version of t moved across its addition */
+} counter_job;
+
+static hh_status counter_apply(hh_db *tx, void *ud)
+{
+    counter_job *c = ud;
+    int64_t unused;
+    hh_db_deferred(tx, add_to_v, 0, c->row, &c->pending, &unused);
+    hh_db_int(tx, &c->stored, "SELECT v FROM t WHERE k = ?", HH_A(HH_S(c->row)));
+    if (!c->add) return HH_OK;
+    uint64_t v0 = hh_db_version(tx, "t");
+    hh_status st = hh_db_defer(tx, add_to_v, 0, c->row, c->add, 0);
+    c->moved = hh_db_version(tx, "t") != v0;
+    if (st) return st;
+    return c->refuse ? HH_E_UNPROCESSABLE : HH_OK;
+}
+
+static void counter_init(counter_job *c, const char *row, int64_t add, bool defers, bool refuses_first)
+{
+    memset(c, 0, sizeof *c);
+    job_init(&c->j, counter_apply, row, 0);
+    c->j.cmd.ud = c;
+    c->j.cmd.defers = defers;
+    c->j.cmd.refuses_first = refuses_first;
+    c->row = row;
+    c->add = add;
+}
+
+static int64_t v_of(hh_store *s, const char *k)
+{
+    int64_t v = -1;
+    assert_int_equal(hh_db_int(hh_store_reader(s), &v, "SELECT v FROM t WHERE k = ?", HH_A(HH_S(k))), HH_OK);
+    return v;
+}
+
+/* Runs the gate, then cmds in one batch; waits for all. */
+static void run_in_one_batch(fixture *f, counter_job **cmds, int n)
+{
+    tracker_reset(n);
+    job gate;
+    job_init(&gate, gate_apply, "gate", 0);
+    hh_store_submit(f->store, &gate.cmd);
+    tracker_wait_gate();
+    for (int i = 0; i < n; i++) {
+        hh_store_submit(f->store, &cmds[i]->j.cmd);
+        tracker_submitted();
+    }
+    tracker_wait_done(n + 1);
+}
+
+static void test_deferred_counters_once_per_batch(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(hh_store_write_sync(f->store, insert_one, "ctr"), HH_OK);
+    counter_job a, refused, b, plain, c;
+    counter_init(&a, "ctr", 1, true, true);
+    counter_init(&refused, "ctr", 2, true, true);
+    refused.refuse = true;
+    counter_init(&b, "ctr", 4, true, true);
+    counter_init(&plain, "ctr", 0, false, false); /* does not defer: reads after the pending ones ran */
+    counter_init(&c, "ctr", 8, true, true);
+    counter_job *cmds[] = {&a, &refused, &b, &plain, &c};
+    hh_store_stats before = stats_of(f->store);
+    run_in_one_batch(f, cmds, 5);
+    assert_int_equal(stats_of(f->store).commits - before.commits, 2); /* the gate, then the five */
+
+    assert_int_equal(a.j.seen, HH_OK);
+    assert_int_equal(refused.j.seen, HH_E_UNPROCESSABLE);
+    assert_int_equal(b.j.seen, HH_OK);
+    assert_int_equal(c.j.seen, HH_OK);
+    /* pending, not written: each saw the row unchanged and what was pending */
+    assert_int_equal(a.pending, 0);
+    assert_int_equal(a.stored, 0);
+    assert_int_equal(refused.pending, 1);
+    assert_int_equal(b.pending, 1); /* the refused command's 2 was dropped */
+    assert_int_equal(b.stored, 0);
+    assert_false(a.moved || b.moved || c.moved); /* hh_db_version does not count them */
+    /* a command that does not defer runs after the pending updates */
+    assert_int_equal(plain.pending, 0);
+    assert_int_equal(plain.stored, 5);
+    assert_int_equal(c.pending, 0);
+    assert_int_equal(c.stored, 5);
+    assert_int_equal(v_of(f->store, "ctr"), 13); /* 1 + 4, then 8 before COMMIT */
+}
+
+static void test_deferred_counters_at_once_in_a_savepoint(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(hh_store_write_sync(f->store, insert_one, "ctr"), HH_OK);
+    /* not refuses_first and not alone: a savepoint of its own, so its update
+     * runs at once and is undone with it */
+    counter_job a, undone, b;
+    counter_init(&a, "ctr", 1, true, true);
+    counter_init(&undone, "ctr", 2, true, false);
+    undone.refuse = true;
+    counter_init(&b, "ctr", 4, true, false);
+    counter_job *cmds[] = {&a, &undone, &b};
+    run_in_one_batch(f, cmds, 3);
+    assert_int_equal(undone.j.seen, HH_E_UNPROCESSABLE);
+    assert_int_equal(undone.stored, 1); /* a's pending update ran before it */
+    assert_int_equal(b.j.seen, HH_OK);
+    assert_int_equal(b.stored, 1);
+    assert_false(b.moved);
+    assert_int_equal(v_of(f->store, "ctr"), 5);
+    /* a command that does not defer: at once */
+    counter_job alone;
+    counter_init(&alone, "ctr", 10, false, false);
+    run_in_one_batch(f, (counter_job *[]){&alone}, 1);
+    assert_int_equal(alone.j.seen, HH_OK);
+    assert_int_equal(v_of(f->store, "ctr"), 15);
+}
+
+static void test_deferred_update_of_no_row_fails_the_batch(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(hh_store_write_sync(f->store, insert_one, "ctr"), HH_OK);
+    hh_store_stats before = stats_of(f->store);
+    counter_job a, missing;
+    counter_init(&a, "ctr", 1, true, true);
+    counter_init(&missing, "no such row", 1, true, true);
+    counter_job *cmds[] = {&a, &missing};
+    run_in_one_batch(f, cmds, 2);
+    assert_int_equal(a.j.seen, HH_E_STORAGE);
+    assert_int_equal(missing.j.seen, HH_E_STORAGE);
+    assert_int_equal(stats_of(f->store).failed_commits - before.failed_commits, 1);
+    assert_int_equal(v_of(f->store, "ctr"), 0);
+    /* and the next batch starts clean */
+    counter_job b;
+    counter_init(&b, "ctr", 3, true, true);
+    run_in_one_batch(f, (counter_job *[]){&b}, 1);
+    assert_int_equal(b.j.seen, HH_OK);
+    assert_int_equal(b.pending, 0);
+    assert_int_equal(v_of(f->store, "ctr"), 3);
+}
+
 /* ---- batching off ---- */
 
 static hh_status insert_one(hh_db *tx, void *ud)
@@ -976,6 +1124,9 @@ int main(void)
         T(test_done_runs_after_the_log_is_synced),
         cmocka_unit_test_setup_teardown(test_done_runs_after_the_log_is_synced, setup_inline, teardown),
         T(test_failed_command_rolled_back_alone),
+        T(test_deferred_counters_once_per_batch),
+        T(test_deferred_counters_at_once_in_a_savepoint),
+        T(test_deferred_update_of_no_row_fails_the_batch),
         cmocka_unit_test_setup_teardown(test_batch_max_one_commits_each_command, setup_nobatch,
                                         teardown),
         T(test_constraint_violation_is_conflict),
