@@ -64,14 +64,14 @@ static int64_t member_total(hh_db *tx, int64_t campaign_id, int64_t member_id)
     return n;
 }
 
-/* One use; free_draws: the lottery's free draws of that day it includes (0 or 1). */
+/* One use; free_draws: it is one of the lottery's free draws of that day. */
 static hh_status count_use(hh_db *tx, int64_t campaign_id, const char *scope, int64_t subject, const char *day,
-                           int free_draws)
+                           bool free_draws)
 {
     return hh_db_run(tx, NULL,
                      "INSERT INTO campaign_usage (campaign_id, scope, subject_id, day, n, free_draws)"
                      " VALUES (?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT DO UPDATE SET n = n + 1, free_draws = free_draws + ?5",
-                     HH_A(HH_I(campaign_id), HH_S(scope), HH_I(subject), HH_S(day), HH_I(free_draws)));
+                     HH_A(HH_I(campaign_id), HH_S(scope), HH_I(subject), HH_S(day), HH_I(free_draws ? 1 : 0)));
 }
 
 static int64_t iget(json_t *row, const char *k)
@@ -111,6 +111,11 @@ typedef struct {
 #define ADMIT_SLOTS 32
 static _Thread_local admit_row admit_cache[ADMIT_SLOTS];
 
+/* The update of a campaign's use count and spend, for hh_db_defer (?1 the
+ * campaign, ?3 uses, ?4 fen): every admission of a batch adds to it. */
+static const char sql_campaign_use[] =
+    "UPDATE campaigns SET used_count = used_count + ?3, spent_fen = spent_fen + ?4 WHERE id = ?1";
+
 static hh_status admit_load(hh_db *tx, admit_row *e, int64_t campaign_id, int64_t enterprise_id)
 {
     uint64_t vc = hh_db_version(tx, "campaigns"), ve = hh_db_version(tx, "enterprises");
@@ -130,7 +135,7 @@ static hh_status admit_load(hh_db *tx, admit_row *e, int64_t campaign_id, int64_
     e->starts_at = iget(c, "starts_at");
     e->ends_at = iget(c, "ends_at");
     int64_t used = 0, spent = 0; /* counted in this transaction, not yet written */
-    hh_db_deferred(tx, hh_sql_campaign_use, campaign_id, NULL, &used, &spent);
+    hh_db_deferred(tx, sql_campaign_use, campaign_id, NULL, &used, &spent);
     e->spent_fen = iget(c, "spent_fen") + spent;
     e->used_count = iget(c, "used_count") + used;
     static const struct {
@@ -231,10 +236,7 @@ hh_status hh_campaign_check(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cos
     return HH_OK;
 }
 
-const char hh_sql_campaign_use[] =
-    "UPDATE campaigns SET used_count = used_count + ?3, spent_fen = spent_fen + ?4 WHERE id = ?1";
-
-static hh_status count(hh_db *tx, const hh_grant *g, int64_t cost_fen, const char *draw_day, int free_draw)
+static hh_status count(hh_db *tx, const hh_grant *g, int64_t cost_fen, const char *draw_day, bool free_draw)
 {
     admit_row *c;
     hh_status st = admit_entry(tx, NULL, g, &c);
@@ -246,17 +248,17 @@ static hh_status count(hh_db *tx, const hh_grant *g, int64_t cost_fen, const cha
         hh_local_day_near(c->tz, hh_now_ms(), day);
     /* once per transaction for the whole batch (the campaign's row is hot);
      * mirrored in the entry, which stays current (hh_db_defer) */
-    if ((st = hh_db_defer(tx, hh_sql_campaign_use, g->campaign_id, NULL, 1, cost_fen))) return st;
+    if ((st = hh_db_defer(tx, sql_campaign_use, g->campaign_id, NULL, 1, cost_fen))) return st;
     c->used_count++;
     c->spent_fen += cost_fen;
-    if (g->store_id) st = count_use(tx, g->campaign_id, "store", g->store_id, "", 0);
+    if (g->store_id) st = count_use(tx, g->campaign_id, "store", g->store_id, "", false);
     if (!st && g->member_id) st = count_use(tx, g->campaign_id, "member", g->member_id, day, free_draw);
     return st;
 }
 
 hh_status hh_campaign_count(hh_db *tx, const hh_grant *g, int64_t cost_fen)
 {
-    return count(tx, g, cost_fen, NULL, 0);
+    return count(tx, g, cost_fen, NULL, false);
 }
 
 hh_status hh_campaign_count_draw(hh_db *tx, const hh_grant *g, const char *day, bool free_draw)

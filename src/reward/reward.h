@@ -54,9 +54,6 @@ hh_status hh_campaign_count(hh_db *tx, const hh_grant *g, int64_t cost_fen);
  * counts one of that day's free draws on the same row (campaign_usage
  * .free_draws), which the draw read for its check. */
 hh_status hh_campaign_count_draw(hh_db *tx, const hh_grant *g, const char *day, bool free_draw);
-/* The update of a campaign's use count and spend, for hh_db_defer (?1 the
- * campaign, ?3 uses, ?4 fen): every admission of a batch adds to it. */
-extern const char hh_sql_campaign_use[];
 /* The enterprise's time zone (IANA), into out. */
 void hh_enterprise_tz(hh_db *db, int64_t enterprise_id, char out[64]);
 
