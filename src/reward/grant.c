@@ -298,17 +298,17 @@ bool hh_reward_code_parse(const char *in, char out[HH_CODE_LEN + 1])
 hh_status hh_reward_event(hh_db *tx, const char *kind, const hh_grant *g, int64_t brand_id, json_t *props)
 {
     char *p = props ? json_dumps(props, JSON_COMPACT) : NULL;
-    hh_status st = hh_reward_event_text(tx, kind, g, brand_id, p);
+    hh_status st = hh_reward_event_text(tx, kind, g, brand_id, p, hh_now_ms());
     free(p);
     return st;
 }
 
-hh_status hh_reward_event_text(hh_db *tx, const char *kind, const hh_grant *g, int64_t brand_id, const char *p)
+hh_status hh_reward_event_text(hh_db *tx, const char *kind, const hh_grant *g, int64_t brand_id, const char *p, int64_t at)
 {
     return hh_db_run(tx, NULL,
                      "INSERT INTO events (enterprise_id, at, kind, member_id, campaign_id, touchpoint_id,"
                      " brand_id, store_id, staff_id, props_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     HH_A(HH_I(g->enterprise_id), HH_I(hh_now_ms()), HH_S(kind), HH_ID(g->member_id),
+                     HH_A(HH_I(g->enterprise_id), HH_I(at), HH_S(kind), HH_ID(g->member_id),
                           HH_ID(g->campaign_id), HH_ID(g->touchpoint_id), HH_ID(brand_id), HH_ID(g->store_id),
                           HH_ID(g->staff_id), HH_S(p)));
 }

@@ -478,14 +478,14 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
     e = put_int(put_str(e, "{\"draw_id\":"), draw_id);
     e = put_int(put_str(put_str(put_str(e, ",\"entry\":\""), d->entry), "\",\"prize_id\":"), o.prize_id);
     put_str(e, "}");
-    st = hh_reward_event_text(tx, "lottery.draw", &g, d->brand_id, props);
+    st = hh_reward_event_text(tx, "lottery.draw", &g, d->brand_id, props, at);
     if (!st && o.prize_id) {
         e = put_int(put_str(props, "{\"draw_id\":"), draw_id);
         e = put_int(put_str(e, ",\"prize_id\":"), o.prize_id);
         e = put_int(put_str(e, ",\"value_fen\":"), prize->value_fen);
         e = put_str(put_str(put_str(e, ",\"fulfilment\":\""), f.claim), "\",\"fallback\":");
         put_str(e, o.fallback ? "true}" : "false}");
-        st = hh_reward_event_text(tx, "lottery.win", &g, d->brand_id, props);
+        st = hh_reward_event_text(tx, "lottery.win", &g, d->brand_id, props, at);
     }
     if (st) return st;
     /* the answer, from what is known (no read back for the common no-prize

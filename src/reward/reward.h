@@ -87,8 +87,11 @@ hh_status hh_lottery_grant_draws(hh_db *tx, hh_req *r, const hh_grant *g, int64_
 /* An analytics event with the grant's member, campaign, touchpoint, store and
  * staff, in the caller's transaction. props may be NULL (not stolen). */
 hh_status hh_reward_event(hh_db *tx, const char *kind, const hh_grant *g, int64_t brand_id, json_t *props);
-/* The same with props already as JSON text (hot paths that format it themselves). */
-hh_status hh_reward_event_text(hh_db *tx, const char *kind, const hh_grant *g, int64_t brand_id, const char *props);
+/* The same with props already as JSON text (hot paths that format it
+ * themselves), at a given time: a draw's events take the draw's own time, which
+ * with the draw_id in their props is how the draw finds them (migration 15). */
+hh_status hh_reward_event_text(hh_db *tx, const char *kind, const hh_grant *g, int64_t brand_id, const char *props,
+                               int64_t at);
 
 #include "reward/campaign.h"
 #include "reward/coupon.h"

@@ -694,6 +694,21 @@ const hh_migration hh_migrations[] = {
      "DROP INDEX events_kind;"
      "DROP INDEX events_campaign;"
      "CREATE INDEX events_at ON events(enterprise_id, at);"},
+    {15, "a draw's events found through the draw, not indexed by member",
+     /* Each draw wrote one or two events (lottery.draw, lottery.win), and
+      * each was an entry of events_member at a random place: a B-tree write
+      * and a page in the commit, on the busiest write there is. The draw row
+      * is already indexed by member (lottery_draws_member), and its events
+      * carry its time and its id, so a member's draw events are found
+      * through the member's draws and events_at (enterprise, at): the member
+      * timeline and a merge do that, and events_member leaves them out.
+      * Events written before now took their time a moment after the draw's:
+      * they are given the draw's time, which makes the link exact. */
+     "UPDATE events SET at = (SELECT d.at FROM lottery_draws d WHERE d.id = events.props_json ->> 'draw_id')"
+     "  WHERE kind IN ('lottery.draw', 'lottery.win')"
+     "  AND EXISTS (SELECT 1 FROM lottery_draws d WHERE d.id = events.props_json ->> 'draw_id' AND d.at <> events.at);"
+     "DROP INDEX events_member;"
+     "CREATE INDEX events_member ON events(member_id, at) WHERE kind NOT IN ('lottery.draw', 'lottery.win');"},
 };
 
 const size_t hh_migrations_count = sizeof(hh_migrations) / sizeof(hh_migrations[0]);

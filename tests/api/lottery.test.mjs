@@ -137,6 +137,9 @@ test('the member page: prizes, disclosed odds, draws left today, my results; fre
   assert.equal(await num(`SELECT count(*) FROM events WHERE kind = 'lottery.draw' AND campaign_id = ${c.id}`), 2);
   const wins = await num(`SELECT count(*) FROM lottery_draws WHERE campaign_id = ${c.id} AND prize_id IS NOT NULL`);
   assert.equal(await num(`SELECT count(*) FROM events WHERE kind = 'lottery.win' AND campaign_id = ${c.id}`), wins);
+  // a draw's events carry its time and id: how the member timeline and a merge find them
+  assert.equal(await num(`SELECT count(*) FROM events e JOIN lottery_draws d ON d.id = e.props_json ->> 'draw_id'
+    AND d.at = e.at AND d.member_id = e.member_id WHERE e.campaign_id = ${c.id}`), 2 + wins);
 });
 
 test('once members have drawn the pool is locked: odds and prizes fixed, stock only grows (and is replayable)', async () => {

@@ -8,8 +8,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, expectError, errorTable, counterCode, memberLogin, setCookieValue,
+  startServer, expectError, errorTable, counterCode, memberLogin, setCookieValue, sqlite,
 } from '../lib/server.mjs';
+import { liveCampaign } from '../lib/rewards.mjs';
 
 let s, T, F, tok;
 before(async () => {
@@ -277,6 +278,22 @@ test('merge: data of both records ends on the survivor; merged record points to 
   assert.equal((await s.api('POST', `/api/tags/${tagE.id}/members`, { token: T, body: { member_ids: [E] } })).json.changed, 1);
   // profile on the merged side only fills blanks
   assert.equal((await s.api('PATCH', `/api/members/${E}`, { token: T, body: { name: '合并人', city_code: '110100' } })).status, 200);
+  // lottery draws on the merged side: their events are found through the draws (not indexed by member)
+  const lc = await liveCampaign(s, T, { free_draws_per_day: 3 });
+  const pz = await s.api('POST', `/api/campaigns/${lc.id}/prizes`, { token: T, body: { name: '试用装', value_fen: 900, stock: 50, weight: 50, fulfilment: 'mail' } });
+  assert.equal(pz.status, 201, pz.text);
+  const pool = await s.api('PUT', `/api/campaigns/${lc.id}/lottery-pool`, { token: T, body: { no_prize_weight: 50 } });
+  assert.equal(pool.status, 200, pool.text);
+  const drawIds = [];
+  for (let i = 0; i < 2; i++) {
+    const dr = await s.api('POST', `/api/member/lottery/${lc.id}/draws`, { token: le.json.token, body: { entry: 'free' } });
+    assert.equal(dr.status, 201, dr.text);
+    drawIds.push(dr.json.id);
+  }
+  const drawEvents = (tl) => tl.filter((x) => x.type === 'event' && x.kind === 'lottery.draw')
+    .map((x) => x.props.draw_id).sort((a, b) => a - b);
+  const tlE = (await s.api('GET', `/api/members/${E}/timeline?limit=500`, { token: T })).json.items;
+  assert.deepEqual(drawEvents(tlE), drawIds, `the draws are on the merged record's timeline: ${JSON.stringify(tlE)}`);
 
   await errorTable(t, s, T, [
     ['brand manager', 'POST', '/api/members/merge', { survivor_id: A, merged_id: E, reason: 'x' }, 403, undefined, { token: tok['lumina.mgr'] }],
@@ -302,6 +319,9 @@ test('merge: data of both records ends on the survivor; merged record points to 
   const scanned = new Set(tl.filter((x) => x.type === 'scan').map((x) => x.touchpoint_id));
   assert.ok(scanned.has(tp1.id) && scanned.has(tp2.id), `both devices' scans are on the survivor: ${JSON.stringify(tl)}`);
   assert.ok(tl.some((x) => x.type === 'event' && x.kind === 'member.merged'));
+  assert.deepEqual(drawEvents(tl), drawIds, 'the draws and their events moved to the survivor');
+  assert.equal((await sqlite(s, `SELECT count(*) FROM events WHERE member_id = ${E} AND kind LIKE 'lottery.%'`)).trim(), '0');
+  assert.equal((await sqlite(s, `SELECT count(*) FROM lottery_draws WHERE member_id = ${A}`)).trim(), '2');
   const merged = await detail(E);
   assert.equal(merged.status, 'merged');
   assert.equal(merged.merged_into, A);

@@ -872,7 +872,7 @@ static int64_t in_list_checks(hh_store *s)
     return n;
 }
 
-static void test_migrations_12_to_14_on_an_older_database(void **state)
+static void test_migrations_12_to_15_on_an_older_database(void **state)
 {
     fixture *f = *state;
     assert_int_equal(in_list_checks(f->store), 0); /* a new database went through it */
@@ -909,7 +909,15 @@ static void test_migrations_12_to_14_on_an_older_database(void **state)
                "INSERT INTO coupons (id, enterprise_id, template_id, code, source, status, issued_at) VALUES"
                " (901, 1, 901, 'C901', 'admin', 'redeemed', 0), (902, 1, 902, 'C902', 'admin', 'redeemed', 0);"
                "INSERT INTO redemptions (enterprise_id, coupon_id, brand_id, store_id, account_id, method, at) VALUES"
-               " (1, 901, 1, 1, 1, 'coupon_code', 0), (1, 902, 1, 1, 1, 'coupon_code', 0);");
+               " (1, 901, 1, 1, 1, 'coupon_code', 0), (1, 902, 1, 1, 1, 'coupon_code', 0);"
+               /* migration 15's: every event indexed by member, and a draw's event written a moment
+                * after the draw */
+               "DROP INDEX events_member; CREATE INDEX events_member ON events(member_id, at);"
+               "INSERT INTO lottery_draws (id, enterprise_id, campaign_id, member_id, at, entry, roll)"
+               " VALUES (501, 1, 5, 77, 1000, 'free', 9);"
+               "INSERT INTO events (enterprise_id, at, kind, member_id, props_json) VALUES"
+               " (1, 1002, 'lottery.draw', 77, '{\"draw_id\":501,\"entry\":\"free\",\"prize_id\":0}'),"
+               " (1, 1003, 'member.identified', 77, '{\"draw_id\":501}');");
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%method IN (%'"
                                             " OR sql LIKE '%claim IN (%'", -1, &st, NULL), SQLITE_OK);
@@ -946,6 +954,19 @@ static void test_migrations_12_to_14_on_an_older_database(void **state)
     assert_int_equal(u[3], 1);
     assert_int_equal(u[4], 0);
     assert_int_equal(u[5], 1);
+    /* migration 15 gave the draw's event the draw's time, no other event, and left the draw
+     * events out of events_member */
+    int64_t w[3] = {0};
+    assert_int_equal(hh_db_ints(hh_store_reader(f->store), w, 3,
+                                "SELECT (SELECT at FROM events WHERE kind = 'lottery.draw'),"
+                                " (SELECT at FROM events WHERE kind = 'member.identified'),"
+                                " (SELECT count(*) FROM sqlite_schema WHERE name = 'events_member'"
+                                "  AND sql LIKE '%WHERE kind NOT IN (''lottery.draw'', ''lottery.win'')')",
+                                NULL, 0),
+                     HH_OK);
+    assert_int_equal(w[0], 1000);
+    assert_int_equal(w[1], 1003);
+    assert_int_equal(w[2], 1);
     hh_store_close(f->store);
     f->store = NULL;
 
@@ -1144,7 +1165,7 @@ int main(void)
         T(test_checkpointer_copies_the_log),
         T(test_checkpoints_once_per_cycle_of_the_log),
         cmocka_unit_test_setup_teardown(test_checkpointer_copies_the_log, setup_inline, teardown),
-        T(test_migrations_12_to_14_on_an_older_database),
+        T(test_migrations_12_to_15_on_an_older_database),
         cmocka_unit_test(test_open_fails_cleanly),
         T(test_readonly_store_refuses_writes),
         T(test_backup_is_readable),
