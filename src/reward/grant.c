@@ -64,14 +64,25 @@ static int64_t member_total(hh_db *tx, int64_t campaign_id, int64_t member_id)
     return n;
 }
 
-/* One use; free_draws: it is one of the lottery's free draws of that day. */
-static hh_status count_use(hh_db *tx, int64_t campaign_id, const char *scope, int64_t subject, const char *day,
-                           bool free_draws)
+/* One use. */
+static hh_status count_use(hh_db *tx, int64_t campaign_id, const char *scope, int64_t subject, const char *day)
 {
     return hh_db_run(tx, NULL,
-                     "INSERT INTO campaign_usage (campaign_id, scope, subject_id, day, n, free_draws)"
-                     " VALUES (?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT DO UPDATE SET n = n + 1, free_draws = free_draws + ?5",
-                     HH_A(HH_I(campaign_id), HH_S(scope), HH_I(subject), HH_S(day), HH_I(free_draws ? 1 : 0)));
+                     "INSERT INTO campaign_usage (campaign_id, scope, subject_id, day, n) VALUES (?1, ?2, ?3, ?4, 1)"
+                     " ON CONFLICT DO UPDATE SET n = n + 1",
+                     HH_A(HH_I(campaign_id), HH_S(scope), HH_I(subject), HH_S(day)));
+}
+
+hh_status hh_campaign_take_free_draw(hh_db *tx, const hh_grant *g, const char *day, int64_t free_per_day, int64_t *used)
+{
+    /* the check and the count in one statement: the upsert changes nothing
+     * and returns no row when the day's free draws are used up */
+    hh_status st = hh_db_ints(tx, used, 1,
+                              "INSERT INTO campaign_usage (campaign_id, scope, subject_id, day, n, free_draws)"
+                              " VALUES (?1, 'member', ?2, ?3, 1, 1) ON CONFLICT DO UPDATE SET n = n + 1,"
+                              " free_draws = free_draws + 1 WHERE free_draws < ?4 RETURNING free_draws",
+                              HH_A(HH_I(g->campaign_id), HH_I(g->member_id), HH_S(day), HH_I(free_per_day)));
+    return st == HH_E_NOT_FOUND ? HH_E_CONFLICT : st;
 }
 
 static int64_t iget(json_t *row, const char *k)
@@ -236,7 +247,7 @@ hh_status hh_campaign_check(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cos
     return HH_OK;
 }
 
-static hh_status count(hh_db *tx, const hh_grant *g, int64_t cost_fen, const char *draw_day, bool free_draw)
+static hh_status count(hh_db *tx, const hh_grant *g, int64_t cost_fen, const char *draw_day, bool member_counted)
 {
     admit_row *c;
     hh_status st = admit_entry(tx, NULL, g, &c);
@@ -251,8 +262,8 @@ static hh_status count(hh_db *tx, const hh_grant *g, int64_t cost_fen, const cha
     if ((st = hh_db_defer(tx, sql_campaign_use, g->campaign_id, NULL, 1, cost_fen))) return st;
     c->used_count++;
     c->spent_fen += cost_fen;
-    if (g->store_id) st = count_use(tx, g->campaign_id, "store", g->store_id, "", false);
-    if (!st && g->member_id) st = count_use(tx, g->campaign_id, "member", g->member_id, day, free_draw);
+    if (g->store_id) st = count_use(tx, g->campaign_id, "store", g->store_id, "");
+    if (!st && g->member_id && !member_counted) st = count_use(tx, g->campaign_id, "member", g->member_id, day);
     return st;
 }
 
@@ -261,9 +272,9 @@ hh_status hh_campaign_count(hh_db *tx, const hh_grant *g, int64_t cost_fen)
     return count(tx, g, cost_fen, NULL, false);
 }
 
-hh_status hh_campaign_count_draw(hh_db *tx, const hh_grant *g, const char *day, bool free_draw)
+hh_status hh_campaign_count_draw(hh_db *tx, const hh_grant *g, const char *day, bool member_counted)
 {
-    return count(tx, g, 0, day, free_draw);
+    return count(tx, g, 0, day, member_counted);
 }
 
 hh_status hh_campaign_admit(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cost_fen)

@@ -249,17 +249,12 @@ static hh_status pay_with_points(hh_db *tx, hh_req *r, const draw_in *d, int64_t
 }
 
 /* Consume the draw's entry (after admission, before the roll). */
-static hh_status take_entry(hh_db *tx, hh_req *r, draw_in *d, int64_t draw_id, int64_t at,
-                            int64_t *entry_ref, int64_t *free_used)
+static hh_status take_entry(hh_db *tx, hh_req *r, draw_in *d, int64_t draw_id, int64_t at, int64_t *entry_ref)
 {
     hh_status st;
     hh_result res = {0};
     switch (d->kind) {
-    case E_FREE:
-        /* counted on the member's usage row with the draw's admission
-         * (hh_campaign_count_draw), after draw_write saw *free_used <
-         * free_per_day in this transaction */
-        ++*free_used;
+    case E_FREE: /* taken by draw_write (hh_campaign_take_free_draw) */
         return HH_OK;
     case E_PASS:
         st = hh_db_run(tx, &res,
@@ -426,19 +421,18 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
     if (d->kind == E_FREE) {
         if (d->free_per_day <= 0)
             return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "本活动没有每日免费抽奖", "This campaign has no free daily draws");
-        st = hh_db_ints(tx, &free_used, 1,
-                        "SELECT free_draws FROM campaign_usage WHERE campaign_id = ? AND scope = 'member'"
-                        " AND subject_id = ? AND day = ?",
-                        HH_A(HH_I(d->campaign_id), HH_I(r->who.id), HH_S(day)));
-        if (st && st != HH_E_NOT_FOUND) return st;
-        if (free_used >= d->free_per_day)
+        /* the draw's first change, and its last refusal: one upsert counts
+         * the member's use of the day and the free draw, or changes nothing */
+        st = hh_campaign_take_free_draw(tx, &g, day, d->free_per_day, &free_used);
+        if (st == HH_E_CONFLICT)
             return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "今天的免费抽奖次数已用完，明天再来",
                            "Today's free draws are used up; come back tomorrow");
+        if (st) return st;
     }
     /* admission counts the use (the campaign's counters, left to the end of
      * the transaction: hh_db_defer; p does not hold them) */
     if ((st = hh_campaign_count_draw(tx, &g, day, d->kind == E_FREE))) return st;
-    if ((st = take_entry(tx, r, d, draw_id, at, &entry_ref, &free_used))) return st;
+    if ((st = take_entry(tx, r, d, draw_id, at, &entry_ref))) return st;
     uint64_t roll = hh__draw_roll(p, draw_id);
     hh_lottery_outcome o = hh_lottery_pick(slots, nslots, p->fixed, roll);
     fulfilment f = {0};

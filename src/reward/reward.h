@@ -50,10 +50,15 @@ hh_status hh_campaign_admit(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cos
 hh_status hh_campaign_check(hh_db *tx, hh_req *r, const hh_grant *g, int64_t cost_fen);
 hh_status hh_campaign_count(hh_db *tx, const hh_grant *g, int64_t cost_fen);
 /* hh_campaign_count for a lottery draw (costs nothing of the budget): the
- * member's use is counted on day, the draw's local day, and free_draw also
- * counts one of that day's free draws on the same row (campaign_usage
- * .free_draws), which the draw read for its check. */
-hh_status hh_campaign_count_draw(hh_db *tx, const hh_grant *g, const char *day, bool free_draw);
+ * member's use is counted on day, the draw's local day, unless member_counted
+ * (a free draw: hh_campaign_take_free_draw counted it). */
+hh_status hh_campaign_count_draw(hh_db *tx, const hh_grant *g, const char *day, bool member_counted);
+/* One of g's member's free draws of day and that day's use of the campaign,
+ * counted together on the member's usage row (campaign_usage.n, .free_draws)
+ * by one upsert, unless free_per_day (>= 1) of them are used already: then
+ * HH_E_CONFLICT and nothing changed, so a draw running without a savepoint
+ * may refuse there. *used: the day's free draws, this one included. */
+hh_status hh_campaign_take_free_draw(hh_db *tx, const hh_grant *g, const char *day, int64_t free_per_day, int64_t *used);
 /* The enterprise's time zone (IANA), into out. */
 void hh_enterprise_tz(hh_db *db, int64_t enterprise_id, char out[64]);
 
