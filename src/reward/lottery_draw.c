@@ -421,8 +421,8 @@ static hh_status draw_write(hh_db *tx, hh_req *r)
     if (d->kind == E_FREE) {
         if (d->free_per_day <= 0)
             return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "本活动没有每日免费抽奖", "This campaign has no free daily draws");
-        /* the draw's first change, and its last refusal: one upsert counts
-         * the member's use of the day and the free draw, or changes nothing */
+        /* the draw's last refusal and its first change: the member's use of
+         * the day and the free draw, counted on one row */
         st = hh_campaign_take_free_draw(tx, &g, day, d->free_per_day, &free_used);
         if (st == HH_E_CONFLICT)
             return hh_fail(r, HH_E_UNPROCESSABLE, "entry", "今天的免费抽奖次数已用完，明天再来",

@@ -54,10 +54,10 @@ hh_status hh_campaign_count(hh_db *tx, const hh_grant *g, int64_t cost_fen);
  * (a free draw: hh_campaign_take_free_draw counted it). */
 hh_status hh_campaign_count_draw(hh_db *tx, const hh_grant *g, const char *day, bool member_counted);
 /* One of g's member's free draws of day and that day's use of the campaign,
- * counted together on the member's usage row (campaign_usage.n, .free_draws)
- * by one upsert, unless free_per_day (>= 1) of them are used already: then
- * HH_E_CONFLICT and nothing changed, so a draw running without a savepoint
- * may refuse there. *used: the day's free draws, this one included. */
+ * counted together on the member's usage row (campaign_usage.n, .free_draws),
+ * unless free_per_day (>= 1) of them are used already: then HH_E_CONFLICT
+ * before any change, so a draw running without a savepoint may refuse there.
+ * *used: the day's free draws, this one included. */
 hh_status hh_campaign_take_free_draw(hh_db *tx, const hh_grant *g, const char *day, int64_t free_per_day, int64_t *used);
 /* The enterprise's time zone (IANA), into out. */
 void hh_enterprise_tz(hh_db *db, int64_t enterprise_id, char out[64]);
